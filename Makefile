@@ -1,0 +1,71 @@
+# kqvm: GNU make. Objects under build/, the binary at build/kqvm.
+# Targets: all run test bench fuzz clean format
+
+CC      ?= cc
+CFLAGS  ?= -O2 -g
+# Always on, whatever CFLAGS the caller gives.
+KQVM_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+               -Wmissing-prototypes -Wno-missing-field-initializers
+CPPFLAGS += -Isrc -D_GNU_SOURCE -MMD -MP
+BUILD   := build
+
+SRC := $(wildcard src/*.c src/util/*.c src/config/*.c src/vdev/*.c src/vdev/virtio/*.c)
+LIB_SRC := $(filter-out src/main.c,$(SRC))
+LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
+
+all: $(BUILD)/kqvm
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(KQVM_CFLAGS) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/libkqvm.a: $(LIB_OBJ)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/kqvm: $(BUILD)/src/main.o $(BUILD)/libkqvm.a
+	$(CC) $(KQVM_CFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
+
+# ---- tests --------------------------------------------------------------
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libkqvm.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests/unit $(KQVM_CFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libkqvm.a -lcmocka
+
+deps:
+	@scripts/install-test-deps.sh
+
+test: deps
+	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@tests/run.sh $(UNIT_BIN)
+
+# ---- demo, benchmarks, fuzzing ---------------------------------------------
+run: all
+	./$(BUILD)/kqvm @examples/demo.qvmconf $(if $(CONFIG),,)
+
+bench: all
+	@echo "no benchmarks yet: the VM runner arrives with issue 3"
+
+FUZZ_CC := clang
+FUZZ_FLAGS := -std=gnu11 -g -O1 -Isrc -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_TIME ?= 60
+$(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
+
+fuzz: $(BUILD)/fuzz/fuzz_config
+	@mkdir -p $(BUILD)/fuzz/corpus
+	cp -n tests/configs/*/*.qvmconf examples/*.qvmconf $(BUILD)/fuzz/corpus/ 2>/dev/null || true
+	$(BUILD)/fuzz/fuzz_config -max_total_time=$(FUZZ_TIME) -dict=tests/fuzz/qvmconf.dict \
+	    $(BUILD)/fuzz/corpus
+
+format:
+	clang-format -i $(SRC) $(wildcard src/*/*.h src/*/*/*.h tests/unit/*.c tests/unit/*.h)
+
+clean:
+	rm -rf $(BUILD)
+
+.PHONY: all deps test run bench fuzz format clean
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

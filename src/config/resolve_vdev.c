@@ -1,0 +1,231 @@
+/* vdev contexts: options, defaults, placement and each type's own checks. */
+#include "config/resolve_internal.h"
+
+#include "vdev/vdev.h"
+
+#include <string.h>
+
+struct arena *resolver_arena(struct resolver *r)
+{
+    return r->a;
+}
+
+const struct vm_spec *resolver_vm(struct resolver *r)
+{
+    return r->vm;
+}
+
+const char *vdev_label(struct resolver *r, const struct vdev_spec *v)
+{
+    if (v->named && strcmp(v->name, v->type->name) != 0)
+        return arena_printf(r->a, "vdev %s (%s)", v->type->name, v->name);
+    return arena_printf(r->a, "vdev %s", v->type->name);
+}
+
+void resolve_vdev_open(struct resolver *r, const struct cfg_entry *e)
+{
+    const struct cfg_context *x = &r->cfg->ctxs[e->ctx];
+    r->ctx_index[e->ctx] = -1;
+    if (!x->type)
+        return;
+    struct vm_spec *vm = r->vm;
+    vm->vdevs = arena_grow(r->a, vm->vdevs, &r->cap_vdevs, vm->nvdevs + 1, sizeof(*vm->vdevs));
+    r->vwork = arena_grow(r->a, r->vwork, &r->cap_vwork, vm->nvdevs + 1, sizeof(*r->vwork));
+    struct vdev_spec *v = &vm->vdevs[vm->nvdevs];
+    memset(v, 0, sizeof(*v));
+    memset(&r->vwork[vm->nvdevs], 0, sizeof(r->vwork[0]));
+    r->vwork[vm->nvdevs].entry = (size_t)(e - r->cfg->entries);
+    v->type = x->type;
+    v->at = x->type_word->loc;
+    v->opts = arena_alloc(r->a, (x->type->noptions + 1) * sizeof(*v->opts));
+    v->controller_index = -1;
+    r->ctx_index[e->ctx] = (int)vm->nvdevs++;
+}
+
+void resolve_vdev_option(struct resolver *r, const struct cfg_entry *e)
+{
+    int idx = r->ctx_index[e->ctx];
+    if (idx < 0 || e->nargs < option_nargs(e->opt))
+        return;
+    struct vdev_spec *v = &r->vm->vdevs[idx];
+    struct vdev_work *w = &r->vwork[idx];
+    bool common;
+    unsigned oi;
+    const struct option_desc *o = vdev_option_find(v->type, e->word->text, &common, &oi);
+    struct option_desc adjusted;
+    if (common && oi == COMMON_OPT_LOC) {
+        adjusted = *o;
+        /* No I/O space outside x86: a bare number is a memory address there. */
+        adjusted.loc_default = r->vm->arch == ARCH_X86_64 ? v->type->loc_space : LOC_MEM;
+        o = &adjusted;
+    } else if (common && oi == COMMON_OPT_INTR && v->type->intr_list) {
+        /* hpet: every intr adds timers ("intr a,b" == "intr a intr b") */
+        adjusted = *o;
+        adjusted.type = VT_INTR_LIST;
+        adjusted.flags |= OPT_REPEAT;
+        o = &adjusted;
+    }
+    if (o->arch && !(o->arch & r->vm->arch)) {
+        resolver_error(r, &e->word->loc, "option '%s' of vdev %s applies to %s only", o->name,
+                       v->type->name, arch_name(o->arch));
+        return;
+    }
+    struct optval val;
+    if (!read_option(r, o, e->args, &e->word->loc, &val))
+        return;
+    store_option(r, o, common ? &w->common[oi] : &v->opts[oi], &val);
+}
+
+static bool loc_is_pci(const struct guest_loc *l)
+{
+    return l->space == LOC_PCI_BDF || l->space == LOC_PCI_ID;
+}
+
+/* Where the vdev sits: its loc (or default), PCI or not. */
+static void vdev_place(struct resolver *r, struct vdev_spec *v, const struct vdev_work *w)
+{
+    const struct vdev_type *t = v->type;
+    const struct optval *loc = &w->common[COMMON_OPT_LOC];
+    const struct optval *intr = &w->common[COMMON_OPT_INTR];
+    if (loc->set && loc->loc.space == LOC_PCI_ID) {
+        resolver_error(r, &loc->arg->loc, "vdev %s: pci:VID/DID names a host device; a vdev's "
+                       "loc is a guest slot, pci:BUS:DEV[.FUNC]", t->name);
+        return;
+    }
+    if (loc->set && loc->loc.space == LOC_IO && r->vm->arch != ARCH_X86_64) {
+        resolver_error(r, &loc->arg->loc, "I/O ports exist on x86_64 only; this configuration is "
+                       "for %s", arch_name(r->vm->arch));
+        return;
+    }
+    switch (t->placement) {
+    case PLACE_PCI:
+        v->pci = true;
+        if (loc->set && !loc_is_pci(&loc->loc)) {
+            resolver_error(r, &loc->arg->loc, "vdev %s is a PCI device: its loc is "
+                           "pci:BUS:DEV[.FUNC]", t->name);
+            return;
+        }
+        break;
+    case PLACE_PCI_OR_MMIO:
+        if (loc->set && !loc_is_pci(&loc->loc)) {
+            if (loc->loc.space != LOC_MEM) {
+                resolver_error(r, &loc->arg->loc, "vdev %s: a memory-mapped transport needs a "
+                               "mem: location", t->name);
+                return;
+            }
+            if (!intr->set) {
+                resolver_error(r, &loc->arg->loc, "vdev %s at %s needs an intr as well to be "
+                               "memory-mapped (without loc it is a PCI device)", t->name,
+                               loc_text(r->a, &loc->loc));
+                return;
+            }
+            v->mmio_transport = true;
+        } else {
+            v->pci = true;
+        }
+        break;
+    case PLACE_FIXED:
+        if (loc->set && loc_is_pci(&loc->loc)) {
+            resolver_error(r, &loc->arg->loc, "vdev %s is not a PCI device: its loc is an address "
+                           "(mem:%s)", t->name, t->loc_space == LOC_IO ? " or io:" : "");
+            return;
+        }
+        if (!loc->set && !t->has_default_loc) {
+            resolver_error(r, &v->at, "vdev %s needs a loc (it has no default location)",
+                           t->name);
+            return;
+        }
+        if (!loc->set && t->default_loc.space == LOC_IO && r->vm->arch != ARCH_X86_64) {
+            resolver_error(r, &v->at, "vdev %s needs a loc on %s (its default, io:0x%x, exists "
+                           "on x86_64 only)", t->name, arch_name(r->vm->arch),
+                           (unsigned)t->default_loc.addr);
+            return;
+        }
+        break;
+    case PLACE_NONE:
+        break;
+    }
+    if (loc->set)
+        v->loc = loc->loc;
+    else if (!v->pci)
+        v->loc = t->default_loc;
+    else
+        v->loc.space = LOC_NONE; /* a PCI slot is assigned later */
+}
+
+static void vdev_finish(struct resolver *r, unsigned idx)
+{
+    struct vdev_spec *v = &r->vm->vdevs[idx];
+    const struct vdev_work *w = &r->vwork[idx];
+    const struct vdev_type *t = v->type;
+    if (!(t->arch & r->vm->arch)) {
+        resolver_error(r, &v->at, "vdev %s exists on %s only; this configuration is for %s (set "
+                       "arch %s to check it for %s)", t->name, arch_name(t->arch),
+                       arch_name(r->vm->arch), arch_name(t->arch), arch_name(t->arch));
+        return;
+    }
+    v->named = w->common[COMMON_OPT_NAME].set;
+    v->name = v->named ? w->common[COMMON_OPT_NAME].s : t->name;
+    vdev_place(r, v, w);
+    const struct optval *intr = &w->common[COMMON_OPT_INTR];
+    if (intr->set && t->intr_list) {
+        unsigned n = 0;
+        for (const struct optval *o = intr; o; o = o->next)
+            n += o->list.n;
+        v->intr = arena_alloc(r->a, n * sizeof(*v->intr));
+        for (const struct optval *o = intr; o; o = o->next)
+            for (unsigned i = 0; i < o->list.n; i++)
+                v->intr[v->nintr++] = o->list.v[i];
+    } else if (intr->set) {
+        v->intr = arena_alloc(r->a, sizeof(*v->intr));
+        v->intr[0] = intr->intr;
+        v->nintr = 1;
+    } else if (t->intr_required) {
+        resolver_error(r, &v->at, "vdev %s needs an intr", t->name);
+    }
+    const struct optval *hv = &w->common[COMMON_OPT_HOSTVECTOR];
+    if (hv->set)
+        v->hostvector = (uint32_t)hv->u;
+    v->has_hostvector = hv->set;
+    const struct optval *log = &w->common[COMMON_OPT_LOG];
+    for (const struct optval *o = log; o && o->set; o = o->next)
+        v->nlogs++;
+    v->logs = arena_alloc(r->a, (v->nlogs + 1) * sizeof(*v->logs));
+    v->nlogs = 0;
+    for (const struct optval *o = log; o && o->set; o = o->next)
+        v->logs[v->nlogs++] = o->log;
+    if (t->validate)
+        t->validate(r, v);
+}
+
+static const struct source implicit_source = { .name = "<implicit>", .dir = "." };
+
+/* On arm64 the gic always exists: when the configuration has no vdev gic, add
+ * one with its defaults. */
+static void add_implicit_gic(struct resolver *r)
+{
+    const struct vdev_type *gic = vdev_type_find("gic");
+    for (unsigned i = 0; i < r->vm->nvdevs; i++)
+        if (r->vm->vdevs[i].type == gic)
+            return;
+    struct vm_spec *vm = r->vm;
+    vm->vdevs = arena_grow(r->a, vm->vdevs, &r->cap_vdevs, vm->nvdevs + 1, sizeof(*vm->vdevs));
+    r->vwork = arena_grow(r->a, r->vwork, &r->cap_vwork, vm->nvdevs + 1, sizeof(*r->vwork));
+    struct vdev_spec *v = &vm->vdevs[vm->nvdevs];
+    memset(v, 0, sizeof(*v));
+    memset(&r->vwork[vm->nvdevs], 0, sizeof(r->vwork[0]));
+    v->type = gic;
+    v->at = (struct srcloc){ .src = &implicit_source, .line = 1, .col = 1 };
+    v->opts = arena_alloc(r->a, (gic->noptions + 1) * sizeof(*v->opts));
+    v->controller_index = -1;
+    v->implicit = true;
+    vm->nvdevs++;
+}
+
+void resolve_vdevs_finish(struct resolver *r)
+{
+    if (r->vm->arch == ARCH_ARM64)
+        add_implicit_gic(r);
+    for (unsigned i = 0; i < r->vm->nvdevs; i++)
+        vdev_finish(r, i);
+}
