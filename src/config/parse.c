@@ -153,8 +153,12 @@ static void report_unknown(struct parser *p, const struct token *t)
         } else if (c->type) {
             for (unsigned i = 0; i < c->type->noptions; i++)
                 suggest_consider(&s, c->type->options[i].name);
-            for (unsigned i = 0; i < COMMON_OPT_COUNT; i++)
-                suggest_consider(&s, vdev_common_options[i].name);
+            for (unsigned i = 0; i < COMMON_OPT_COUNT; i++) {
+                bool common;
+                unsigned idx;
+                if (vdev_option_find(c->type, vdev_common_options[i].name, &common, &idx))
+                    suggest_consider(&s, vdev_common_options[i].name);
+            }
             where = " (in a vdev context)";
         }
     }
@@ -179,6 +183,13 @@ static void report_unknown(struct parser *p, const struct token *t)
     }
     diag_error(p->d, &t->loc, "unknown option '%s'%s%s", t->text, where,
                suggest_text(&s, hint, sizeof(hint)));
+}
+
+/* After an error: skip words up to the next one that starts an entry. */
+static void skip_to_entry(struct parser *p)
+{
+    while (p->pos < p->toks->n && !starts_entry(p, 0))
+        p->pos++;
 }
 
 /* Inside a vdev of unknown type, its options are unknown too: skip them
@@ -217,10 +228,12 @@ static void parse_global(struct parser *p, const struct token *t, const struct g
         for (bool first = true;; first = false) {
             const struct token *kind = peek(p, 0);
             if (!tok_is(kind, "loc") && !tok_is(kind, "intr")) {
-                if (first)
+                if (first) {
                     diag_error(p->d, kind ? &kind->loc : &t->loc,
-                               "expected 'loc' or 'intr' after 'reserve'%s%s%s", kind ? ", found '" : "",
-                               kind ? kind->text : "", kind ? "'" : "");
+                               "expected 'loc' or 'intr' after 'reserve'%s%s%s",
+                               kind ? ", found '" : "", kind ? kind->text : "", kind ? "'" : "");
+                    skip_to_entry(p);
+                }
                 break;
             }
             if (!first) {
@@ -264,10 +277,8 @@ void parse_tokens(struct arena *a, struct diag *d, const struct token_list *toks
             p.pos++;
         } else {
             report_unknown(&p, t);
-            /* Resynchronise on the next word that starts an entry. */
-            do
-                p.pos++;
-            while (p.pos < toks->n && !starts_entry(&p, 0));
+            p.pos++;
+            skip_to_entry(&p);
         }
     }
 }

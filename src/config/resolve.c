@@ -51,7 +51,7 @@ static void resolve_set(struct resolver *r, const struct cfg_entry *e)
         return;
     }
     struct optval v;
-    if (read_option(r, &var_table[id], &e->args[1], &e->word->loc, &v))
+    if (read_option(r, &var_table[id], &e->args[1], &name->loc, &v))
         r->vm->vars[id] = v;
 }
 
@@ -69,7 +69,7 @@ static void resolve_vars(struct resolver *r)
     for (int i = 0; i < VAR_COUNT; i++) {
         const struct optval *v = &r->vm->vars[i];
         if (v->set && var_table[i].arch && !(var_table[i].arch & r->vm->arch))
-            resolver_error(r, &v->arg->loc, "variable '%s' applies to %s only; this configuration "
+            resolver_error(r, &v->at, "variable '%s' applies to %s only; this configuration "
                            "is for %s", var_table[i].name, arch_name(var_table[i].arch),
                            arch_name(r->vm->arch));
     }

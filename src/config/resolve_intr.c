@@ -4,6 +4,7 @@
 
 #include "config/suggest.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static const struct source implicit_source = { .name = "<implicit>", .dir = "." };
@@ -221,6 +222,16 @@ static int default_controller(const struct vm_spec *vm)
     return -1;
 }
 
+static int assign_cmp(const void *pa, const void *pb)
+{
+    const struct intr_assign *a = pa, *b = pb;
+    if (a->controller != b->controller)
+        return a->controller < b->controller ? -1 : 1;
+    if (a->line != b->line)
+        return a->line < b->line ? -1 : 1;
+    return srcloc_before(&a->at, &b->at) ? -1 : srcloc_before(&b->at, &a->at);
+}
+
 void resolve_interrupts(struct resolver *r)
 {
     struct vm_spec *vm = r->vm;
@@ -284,4 +295,6 @@ void resolve_interrupts(struct resolver *r)
                 p->host_vector = (uint64_t)c->hostvector + (p->intr.line - c->first_line);
         }
     }
+    /* The interrupt table reads by controller and line. */
+    qsort(vm->intrs, vm->nintrs, sizeof(*vm->intrs), assign_cmp);
 }

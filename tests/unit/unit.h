@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "config/frontend.h"
+#include "vdev/vdev.h"
 
 #include <stdio.h>
 #include <stdlib.h>
