@@ -23,6 +23,7 @@ for bin in "$@"; do
         "not ok"*) echo "FAIL $name: ${line#not ok }" ;;
         ok*"# SKIP"*) echo "SKIP $name: ${line#ok }" ;;
         ok*) echo "PASS $name" ;;
+        "# ok"* | "# not ok"*) ;;
         "#"*) echo "    $line" ;;
         esac
     done <"$tmp/raw" >"$tmp/lines"

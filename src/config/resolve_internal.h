@@ -13,6 +13,7 @@
 struct vdev_work {
     struct optval common[COMMON_OPT_COUNT];
     size_t entry;            /* index of the opening entry */
+    bool invalid;            /* an error was reported: leave it out of later checks */
 };
 
 struct resolver {
@@ -43,6 +44,10 @@ void resolve_reserve(struct resolver *r, const struct cfg_entry *e);
 void resolve_interrupts(struct resolver *r);
 void resolve_pci_slots(struct resolver *r);
 void resolve_memory_map(struct resolver *r);
+
+/* Whether vdev i resolved without errors (later stages skip the others, so that
+ * one mistake does not cascade into more messages). */
+bool vdev_valid(const struct resolver *r, unsigned i);
 
 /* "vdev ser8250" or "vdev ser8250 (uart0)" for messages and the memory map. */
 const char *vdev_label(struct resolver *r, const struct vdev_spec *v);

@@ -29,7 +29,7 @@ static void collect_controllers(struct resolver *r)
     for (unsigned i = 0; i < vm->nvdevs; i++) {
         struct vdev_spec *v = &vm->vdevs[i];
         const struct controller_desc *cd = v->type->controller;
-        if (!cd || !(v->type->arch & vm->arch))
+        if (!cd || !vdev_valid(r, i))
             continue;
         unsigned lines = cd->count_lines ? cd->count_lines(v, vm) : cd->lines;
         if (lines == 0)
@@ -246,7 +246,7 @@ void resolve_interrupts(struct resolver *r)
     for (int pass = 0; pass < 2; pass++) {
         for (unsigned i = 0; i < vm->nvdevs; i++) {
             struct vdev_spec *v = &vm->vdevs[i];
-            if (!(v->type->arch & vm->arch))
+            if (!vdev_valid(r, i))
                 continue;
             struct intr_user u = { .vdev = (int)i, .pass = -1, .entry = r->vwork[i].entry,
                                    .label = vdev_label(r, v) };

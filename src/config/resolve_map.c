@@ -43,7 +43,7 @@ void resolve_pci_slots(struct resolver *r)
         struct srcloc at;
         if (i < vm->nvdevs) {
             const struct vdev_spec *v = &vm->vdevs[i];
-            if (!v->pci || v->loc.space != LOC_PCI_BDF)
+            if (!v->pci || v->loc.space != LOC_PCI_BDF || !vdev_valid(r, i))
                 continue;
             l = &v->loc;
             label = vdev_label(r, v);
@@ -57,12 +57,12 @@ void resolve_pci_slots(struct resolver *r)
             at = p->at;
         }
         if (l->bus != 0) {
-            resolver_error(r, &at, "PCI bus %x: kqvm has a single PCI bus, 0", l->bus);
+            resolver_error(r, &at, "PCI bus %u: kqvm has a single PCI bus, 0", l->bus);
             continue;
         }
         struct slot_owner *o = &owner[l->dev][l->fn];
         if (o->label) {
-            resolver_error(r, &at, "PCI slot pci:0:%x.%x is already used by %s at %s", l->dev,
+            resolver_error(r, &at, "PCI slot pci:0:%u.%u is already used by %s at %s", l->dev,
                            l->fn, o->label, srcloc_str(&o->at));
             continue;
         }
@@ -75,7 +75,7 @@ void resolve_pci_slots(struct resolver *r)
         struct srcloc at;
         if (i < vm->nvdevs) {
             struct vdev_spec *v = &vm->vdevs[i];
-            if (!v->pci || v->loc.space != LOC_NONE)
+            if (!v->pci || v->loc.space != LOC_NONE || !vdev_valid(r, i))
                 continue;
             l = &v->loc;
             label = vdev_label(r, v);
@@ -178,7 +178,7 @@ void resolve_memory_map(struct resolver *r)
     }
     for (unsigned i = 0; i < vm->nvdevs; i++) {
         const struct vdev_spec *v = &vm->vdevs[i];
-        if (!v->type->claims || !(v->type->arch & vm->arch) || v->pci)
+        if (!v->type->claims || !vdev_valid(r, i) || v->pci)
             continue;
         struct region claims[8];
         unsigned n = v->type->claims(v, vm, claims, 8);

@@ -9,14 +9,16 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-/* FLAGS: letters set the access exactly; "+x" adds to and "-w" removes from
- * what is set so far (the default is rw). */
+/* FLAGS: access letters (r w x) given plainly set the access exactly; the
+ * default is rw. After '+' letters are added, after '-' removed. The attributes
+ * (n uncached, c cached, m RAM-like) add to the access. */
 static bool pass_flags(struct resolver *r, const struct token *t, size_t off, size_t len,
                        unsigned *out)
 {
+    const unsigned access = PASS_R | PASS_W | PASS_X;
     unsigned flags = PASS_R | PASS_W;
-    bool absolute_started = false;
-    int mode = 0; /* 0: absolute, 1: add, -1: remove */
+    bool access_given = false;
+    int mode = 0; /* 0: plain, 1: add, -1: remove */
     for (size_t i = 0; i < len; i++) {
         char c = t->text[off + i];
         struct srcloc at = token_loc_at(t, off + i);
@@ -38,9 +40,9 @@ static bool pass_flags(struct resolver *r, const struct token *t, size_t off, si
             resolver_error(r, &at, "unknown pass flag '%c' (flags: r w x n c m, with + and -)", c);
             return false;
         }
-        if (mode == 0 && !absolute_started) {
-            flags = 0;
-            absolute_started = true;
+        if (mode == 0 && (bit & access) && !access_given) {
+            flags &= ~access;
+            access_given = true;
         }
         if (mode >= 0)
             flags |= bit;
@@ -48,14 +50,14 @@ static bool pass_flags(struct resolver *r, const struct token *t, size_t off, si
             flags &= ~bit;
     }
     struct srcloc at = token_loc_at(t, off);
-    if (!(flags & PASS_R)) {
-        resolver_error(r, &at, "pass flags '%.*s': a region the guest cannot read is not possible "
-                       "with KVM (memory slots are always readable)", (int)len, t->text + off);
-        return false;
-    }
     if ((flags & PASS_NOCACHE) && (flags & PASS_CACHED)) {
         resolver_error(r, &at, "pass flags '%.*s': n (uncached) and c (cached) exclude each other",
                        (int)len, t->text + off);
+        return false;
+    }
+    if (!(flags & PASS_R)) {
+        resolver_error(r, &at, "pass flags '%.*s': a region the guest cannot read is not possible "
+                       "with KVM (memory slots are always readable)", (int)len, t->text + off);
         return false;
     }
     *out = flags;
@@ -154,8 +156,8 @@ static bool pass_loc(struct resolver *r, const struct token *t, struct pass_spec
         return false;
     }
     if (p->loc.space == LOC_MEM && !has_length) {
-        resolver_error(r, &t->loc, "pass loc %s needs a LENGTH: loc SPEC,LENGTH[,FLAGS][=HOST]",
-                       loc_text(r->a, &p->loc));
+        resolver_error(r, &t->loc, "pass loc %s needs a LENGTH (QNX does not document a "
+                       "default): loc SPEC,LENGTH[,FLAGS][=HOST]", loc_text(r->a, &p->loc));
         return false;
     }
     if (p->loc.space == LOC_IO && !has_length)

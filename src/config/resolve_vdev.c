@@ -71,8 +71,10 @@ void resolve_vdev_option(struct resolver *r, const struct cfg_entry *e)
         return;
     }
     struct optval val;
-    if (!read_option(r, o, e->args, &e->word->loc, &val))
+    if (!read_option(r, o, e->args, &e->word->loc, &val)) {
+        w->invalid = true;
         return;
+    }
     store_option(r, o, common ? &w->common[oi] : &v->opts[oi], &val);
 }
 
@@ -153,19 +155,28 @@ static void vdev_place(struct resolver *r, struct vdev_spec *v, const struct vde
         v->loc.space = LOC_NONE; /* a PCI slot is assigned later */
 }
 
+bool vdev_valid(const struct resolver *r, unsigned i)
+{
+    return !r->vwork[i].invalid;
+}
+
 static void vdev_finish(struct resolver *r, unsigned idx)
 {
     struct vdev_spec *v = &r->vm->vdevs[idx];
-    const struct vdev_work *w = &r->vwork[idx];
+    struct vdev_work *w = &r->vwork[idx];
     const struct vdev_type *t = v->type;
+    unsigned errors_before = r->d->errors;
     if (!(t->arch & r->vm->arch)) {
         resolver_error(r, &v->at, "vdev %s exists on %s only; this configuration is for %s (set "
                        "arch %s to check it for %s)", t->name, arch_name(t->arch),
                        arch_name(r->vm->arch), arch_name(t->arch), arch_name(t->arch));
+        w->invalid = true;
         return;
     }
     v->named = w->common[COMMON_OPT_NAME].set;
     v->name = v->named ? w->common[COMMON_OPT_NAME].s : t->name;
+    if (w->invalid)
+        return; /* its options were wrong; its place and lines would only mislead */
     vdev_place(r, v, w);
     const struct optval *intr = &w->common[COMMON_OPT_INTR];
     if (intr->set && t->intr_list) {
@@ -196,6 +207,8 @@ static void vdev_finish(struct resolver *r, unsigned idx)
         v->logs[v->nlogs++] = o->log;
     if (t->validate)
         t->validate(r, v);
+    if (r->d->errors != errors_before)
+        w->invalid = true;
 }
 
 static const struct source implicit_source = { .name = "<implicit>", .dir = "." };

@@ -55,7 +55,7 @@ const char *loc_text(struct arena *a, const struct guest_loc *l)
     case LOC_IO:
         return arena_printf(a, "io:0x%" PRIx64, l->addr);
     case LOC_PCI_BDF:
-        return arena_printf(a, "pci:%x:%x.%x", l->bus, l->dev, l->fn);
+        return arena_printf(a, "pci:%u:%u.%u", l->bus, l->dev, l->fn);
     case LOC_PCI_ID:
         return arena_printf(a, "pci:%04x/%04x/%u", l->vid, l->did, l->index);
     case LOC_NONE:
@@ -64,7 +64,8 @@ const char *loc_text(struct arena *a, const struct guest_loc *l)
     return "none";
 }
 
-/* pci:BUS:DEV[.FUNC] (hex, as lspci prints them) or pci:VID/DID[/INDEX]. */
+/* pci:BUS:DEV[.FUNC] (decimal, as QNX writes them: pci:0:31.0 is lspci's
+ * 00:1f.0) or pci:VID/DID[/INDEX] (IDs hexadecimal by default). */
 static bool read_pci(struct resolver *r, const struct token *tok, size_t off, size_t len,
                      struct guest_loc *out)
 {
@@ -87,7 +88,7 @@ static bool read_pci(struct resolver *r, const struct token *tok, size_t off, si
             return false;
         if (a > 0xffff || b > 0xffff || c > 255) {
             struct srcloc at = token_loc_at(tok, off);
-            resolver_error(r, &at, "PCI ID '%.*s' out of range (vendor and device IDs are 16-bit, "
+            resolver_error(r, &at, "PCI ID 'pci:%.*s' out of range (vendor and device IDs are 16-bit, "
                            "the index at most 255)", (int)len, s);
             return false;
         }
@@ -104,15 +105,15 @@ static bool read_pci(struct resolver *r, const struct token *tok, size_t off, si
     size_t dot = colon + 1;
     while (dot < len && s[dot] != '.')
         dot++;
-    if (!read_number(r, tok, off, colon, NUM_ADDRESS, "PCI bus", &a) ||
-        !read_number(r, tok, off + colon + 1, dot - colon - 1, NUM_ADDRESS, "PCI device", &b))
+    if (!read_number(r, tok, off, colon, NUM_COUNT, "PCI bus", &a) ||
+        !read_number(r, tok, off + colon + 1, dot - colon - 1, NUM_COUNT, "PCI device", &b))
         return false;
-    if (dot < len && !read_number(r, tok, off + dot + 1, len - dot - 1, NUM_ADDRESS,
+    if (dot < len && !read_number(r, tok, off + dot + 1, len - dot - 1, NUM_COUNT,
                                   "PCI function", &c))
         return false;
-    if (a > 0xff || b > 0x1f || c > 7) {
+    if (a > 255 || b > 31 || c > 7) {
         struct srcloc at = token_loc_at(tok, off);
-        resolver_error(r, &at, "PCI location '%.*s' out of range (bus 0-ff, device 0-1f, "
+        resolver_error(r, &at, "PCI location 'pci:%.*s' out of range (bus 0-255, device 0-31, "
                        "function 0-7)", (int)len, s);
         return false;
     }

@@ -33,9 +33,11 @@ run_case() { # $1 file, $2 expected exit status, $3 golden file, $4 stream to co
 }
 
 for f in "$dir"/valid/*.qvmconf; do
+    [ -e "$f" ] || continue
     run_case "$f" 0 "${f%.qvmconf}.out" out
 done
 for f in "$dir"/invalid/*.qvmconf; do
+    [ -e "$f" ] || continue
     run_case "$f" 2 "${f%.qvmconf}.err" err
 done
 # Every example must resolve.
