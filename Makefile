@@ -59,6 +59,7 @@ fuzz: $(BUILD)/fuzz/fuzz_config
 	@mkdir -p $(BUILD)/fuzz/corpus
 	cp -n tests/configs/*/*.qvmconf examples/*.qvmconf $(BUILD)/fuzz/corpus/ 2>/dev/null || true
 	$(BUILD)/fuzz/fuzz_config -max_total_time=$(FUZZ_TIME) -dict=tests/fuzz/qvmconf.dict \
+	    -artifact_prefix=$(BUILD)/fuzz/ -print_final_stats=1 \
 	    $(BUILD)/fuzz/corpus
 
 format:

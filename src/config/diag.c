@@ -90,7 +90,8 @@ static int msg_cmp(const void *pa, const void *pb)
 
 void diag_flush(struct diag *d)
 {
-    qsort(d->msgs, d->n, sizeof(*d->msgs), msg_cmp);
+    if (d->n)
+        qsort(d->msgs, d->n, sizeof(*d->msgs), msg_cmp);
     size_t shown = 0;
     for (size_t i = 0; i < d->n; i++) {
         if (d->out && shown < DIAG_MAX_SHOWN)

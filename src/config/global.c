@@ -9,7 +9,7 @@ const struct global_desc global_options[] = {
       "guest RAM, read/write, zeroed; without START it follows the highest RAM/ROM so far" },
     { "rom", G_ROM, 1, "rom [START,]LENGTH", "guest ROM: like ram, read-only to the guest" },
     { "cpu", G_CPU, 0,
-      "cpu [partition N] [runmask N{,N}] [cluster NAME] [sched PRIO[r|f|o]]",
+      "cpu [partition NAME] [runmask N{,N}] [cluster NAME] [sched PRIO[r|f|o]]",
       "one vCPU (one host thread); opens a cpu context; none at all means one vCPU" },
     { "vdev", G_VDEV, 1, "vdev TYPE [OPTION ARG]...",
       "a virtual device; opens a vdev context (see the vdev list)" },

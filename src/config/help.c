@@ -29,7 +29,7 @@ void help_usage(FILE *out)
             "\n"
             "Options:\n");
     for (unsigned i = 0; i < global_options_count; i++)
-        fprintf(out, "  %-58s\n      %s\n", global_options[i].syntax, global_options[i].help);
+        fprintf(out, "  %s\n      %s\n", global_options[i].syntax, global_options[i].help);
     fprintf(out, "\nLoad types (TYPE load FILE):\n");
     for (unsigned i = 0; i < load_types_count; i++)
         fprintf(out, "  %-8s %s (%s)\n", load_types[i].name, load_types[i].help,
@@ -70,7 +70,7 @@ bool help_vdev(FILE *out, const char *type)
 
 void help_variables(FILE *out)
 {
-    fprintf(out, "%-22s %-9s %-7s %-8s %s\n", "VARIABLE", "TYPE", "SCOPE", "DEFAULT", "MEANING");
+    fprintf(out, "%-22s %-12s %-7s %-8s %s\n", "VARIABLE", "TYPE", "SCOPE", "DEFAULT", "MEANING");
     for (int i = 0; i < VAR_COUNT; i++) {
         const struct option_desc *o = &var_table[i];
         const char *type = option_type_name(o);
@@ -82,7 +82,7 @@ void help_variables(FILE *out)
                                       o->choices[k]);
             type = choices;
         }
-        fprintf(out, "%-22s %-9s %-7s %-8s %s\n", o->name, type,
+        fprintf(out, "%-22s %-12s %-7s %-8s %s\n", o->name, type,
                 o->arch ? arch_name(o->arch) : "all",
                 i == VAR_ARCH ? "host" : o->defval ? o->defval : "none", o->help);
     }

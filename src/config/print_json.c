@@ -165,6 +165,23 @@ static void json_misc(struct json *j, struct arena *a, const struct vm_spec *vm)
     }
     json_end(j, ']');
     json_kstr(j, "cmdline", vm->cmdline);
+    json_key(j, "reserved");
+    json_array(j);
+    for (unsigned i = 0; i < vm->nreserves; i++) {
+        const struct reserve_spec *rs = &vm->reserves[i];
+        json_object(j);
+        if (rs->is_intr) {
+            json_kstr(j, "controller", rs->controller);
+            json_ku64(j, "intr", rs->line);
+        } else {
+            json_kstr(j, "loc", loc_text(a, &rs->loc));
+            if (rs->loc.space != LOC_PCI_BDF)
+                json_ku64(j, "length", rs->length);
+        }
+        json_at(j, &rs->at);
+        json_end(j, '}');
+    }
+    json_end(j, ']');
     json_key(j, "variables");
     json_object(j);
     for (int i = 0; i < VAR_COUNT; i++) {

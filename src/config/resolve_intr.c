@@ -296,5 +296,6 @@ void resolve_interrupts(struct resolver *r)
         }
     }
     /* The interrupt table reads by controller and line. */
-    qsort(vm->intrs, vm->nintrs, sizeof(*vm->intrs), assign_cmp);
+    if (vm->nintrs)
+        qsort(vm->intrs, vm->nintrs, sizeof(*vm->intrs), assign_cmp);
 }

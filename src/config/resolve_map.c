@@ -210,5 +210,6 @@ void resolve_memory_map(struct resolver *r)
                            srcloc_str(&earlier->at));
         }
     }
-    qsort(vm->map, vm->nmap, sizeof(*vm->map), region_cmp);
+    if (vm->nmap)
+        qsort(vm->map, vm->nmap, sizeof(*vm->map), region_cmp);
 }
