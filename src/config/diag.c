@@ -60,8 +60,27 @@ static void diag_add(struct diag *d, const struct srcloc *at, const char *kind, 
     d->n++;
 }
 
+static bool diag_is_quiet(const struct diag *d, const struct srcloc *at)
+{
+    for (unsigned i = 0; at && i < d->nquiet; i++)
+        if (d->quiet[i].src == at->src && d->quiet[i].line == at->line &&
+            d->quiet[i].col == at->col)
+            return true;
+    return false;
+}
+
+void diag_quiet(struct diag *d, const struct srcloc *at)
+{
+    if (d->nquiet < DIAG_MAX_QUIET && !diag_is_quiet(d, at))
+        d->quiet[d->nquiet++] = *at;
+}
+
 void diag_error(struct diag *d, const struct srcloc *at, const char *fmt, ...)
 {
+    if (diag_is_quiet(d, at)) {
+        d->errors++; /* still an error: the run fails, with one message */
+        return;
+    }
     d->errors++;
     va_list ap;
     va_start(ap, fmt);

@@ -25,11 +25,17 @@ enum { DIAG_MAX_SHOWN = 50, DIAG_MAX_KEPT = 1000 };
 
 struct diag_msg;
 
+enum { DIAG_MAX_QUIET = 64 };
+
 struct diag {
     FILE *out;
     unsigned errors, warnings;
     struct diag_msg *msgs;
     size_t n, cap;
+    /* Words already reported as broken: later errors located there are dropped,
+     * so one mistake gives one message. */
+    struct srcloc quiet[DIAG_MAX_QUIET];
+    unsigned nquiet;
 };
 
 void diag_init(struct diag *d, FILE *out);
@@ -37,6 +43,8 @@ void diag_error(struct diag *d, const struct srcloc *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 void diag_warn(struct diag *d, const struct srcloc *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Drop further errors located exactly at `at` (a word already reported). */
+void diag_quiet(struct diag *d, const struct srcloc *at);
 /* Print the collected messages sorted by location, and forget them. */
 void diag_flush(struct diag *d);
 void diag_free(struct diag *d);

@@ -72,6 +72,9 @@ void frontend_add_args(struct frontend *f, int argc, char **argv)
                 diag_error(&f->diag, &at, "'@' needs a file name: @FILE");
             else
                 frontend_add_file(f, w + 1, &at);
+            /* Words after a file come after it: a new segment of the command
+             * line, later in the input order, its columns continuing. */
+            f->cmdline = new_source(f, "<command line>", ".");
         } else if (len == 0) {
             diag_error(&f->diag, &at, "empty word on the command line");
         } else {

@@ -169,6 +169,7 @@ void lex_text(struct arena *a, struct diag *d, const struct source *src, const c
             continue;
         }
         struct token tok = { .loc = here(&lx), .verbatim = true };
+        unsigned errors_before = d->errors;
         struct wordbuf w = { 0 };
         wb_put(a, &w, "", 0);
         while (!at_end(&lx) && !is_space(lx.s[lx.pos])) {
@@ -186,6 +187,8 @@ void lex_text(struct arena *a, struct diag *d, const struct source *src, const c
         }
         tok.text = w.p;
         tok.len = w.n;
+        if (d->errors != errors_before)
+            diag_quiet(d, &tok.loc);
         out->v = arena_grow(a, out->v, &out->cap, out->n + 1, sizeof(*out->v));
         out->v[out->n++] = tok;
     }

@@ -73,7 +73,9 @@ static bool starts_entry(const struct parser *p, size_t ahead)
     const struct token *t = peek(p, ahead);
     if (!t)
         return false;
-    if (global_find(t->text) || context_option(p, t->text))
+    if (global_find(t->text) || context_option(p, t->text) ||
+        option_find(cpu_options, CPU_OPT_COUNT, t->text) ||
+        option_find(vdev_common_options, COMMON_OPT_COUNT, t->text))
         return true;
     return load_type_find(t->text) &&
            (tok_is(peek(p, ahead + 1), "load") || tok_is(peek(p, ahead + 1), "pass"));

@@ -61,7 +61,7 @@ static void json_vdevs(struct json *j, struct arena *a, const struct vm_spec *vm
         json_key(j, "intr");
         json_array(j);
         for (unsigned k = 0; k < v->nintr; k++)
-            json_str(j, arena_printf(a, "%s:%u", v->intr[k].controller, v->intr[k].line));
+            json_str(j, intr_text(a, &v->intr[k]));
         json_end(j, ']');
         if (v->controller_index >= 0)
             json_ku64(j, "hostvector", v->hostvector);
@@ -114,6 +114,8 @@ static void json_interrupts(struct json *j, const struct vm_spec *vm)
             json_object(j);
             json_ku64(j, "line", ia->line);
             json_kstr(j, "user", ia->user);
+            if (ia->vdev >= 0 && vm->vdevs[ia->vdev].nintr > 1)
+                json_ku64(j, "timer", ia->slot);
             json_kbool(j, "automatic", ia->automatic);
             json_kbool(j, "shared", ia->shared);
             json_at(j, &ia->at);

@@ -57,7 +57,7 @@ static void print_vdevs(FILE *out, struct arena *a, const struct vm_spec *vm)
             fprintf(out, " loc %s%s", loc_text(a, &v->loc),
                     v->pci ? " (PCI)" : v->mmio_transport ? " (memory-mapped)" : "");
         for (unsigned k = 0; k < v->nintr; k++)
-            fprintf(out, "%s%s:%u", k ? "," : " intr ", v->intr[k].controller, v->intr[k].line);
+            fprintf(out, "%s%s", k ? "," : " intr ", intr_text(a, &v->intr[k]));
         if (v->controller_index >= 0)
             fprintf(out, " hostvector %u", v->hostvector);
         fprintf(out, "  (%s%s)\n", srcloc_str(&v->at), v->implicit ? ", implicit" : "");
@@ -125,8 +125,15 @@ static void print_misc(FILE *out, struct arena *a, const struct vm_spec *vm)
             fprintf(out, "  (%s)\n", srcloc_str(&l->at));
         }
     }
-    if (vm->cmdline)
-        fprintf(out, "Command line: \"%s\"\n", vm->cmdline);
+    if (vm->cmdline) {
+        fputs("Command line: \"", out);
+        for (const char *c = vm->cmdline; *c; c++) {
+            if (*c == '"' || *c == '\\')
+                fputc('\\', out);
+            fputc(*c, out);
+        }
+        fputs("\"\n", out);
+    }
     if (vm->nreserves) {
         fprintf(out, "Reserved:\n");
         for (unsigned i = 0; i < vm->nreserves; i++) {

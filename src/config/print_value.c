@@ -37,7 +37,7 @@ const char *log_text(struct arena *a, const struct log_spec *l)
     return arena_printf(a, "%s %s", buf, dests[l->dest]);
 }
 
-static const char *intr_text(struct arena *a, const struct intr_ref *r)
+const char *intr_text(struct arena *a, const struct intr_ref *r)
 {
     if (!r->has_line)
         return r->controller;
@@ -94,16 +94,9 @@ const char *runmask_text(struct arena *a, const struct cpu_spec *c)
     if (!c->has_runmask)
         return "any";
     const char *s = "";
-    for (unsigned i = 0; i < SPEC_MAX_HOST_CPUS; i++) {
-        if (!(c->runmask[i / 64] >> (i % 64) & 1))
-            continue;
-        unsigned j = i;
-        while (j + 1 < SPEC_MAX_HOST_CPUS && (c->runmask[(j + 1) / 64] >> ((j + 1) % 64) & 1))
-            j++;
-        s = j == i ? arena_printf(a, "%s%s%u", s, *s ? "," : "", i)
-                   : arena_printf(a, "%s%s%u-%u", s, *s ? "," : "", i, j);
-        i = j;
-    }
+    for (unsigned i = 0; i < SPEC_MAX_HOST_CPUS; i++)
+        if (c->runmask[i / 64] >> (i % 64) & 1)
+            s = arena_printf(a, "%s%s%u", s, *s ? "," : "", i);
     return s;
 }
 

@@ -25,7 +25,7 @@ static void collect_controllers(struct resolver *r)
         add_controller(r, &(struct controller_spec){
                               .name = "apic", .vdev = -1,
                               .at = { .src = &implicit_source, .line = 1, .col = 1 } });
-    uint32_t next_hostvector = 0;
+    uint32_t next_hostvector = 0; /* QNX: the previous controller's hostvector + its lines */
     for (unsigned i = 0; i < vm->nvdevs; i++) {
         struct vdev_spec *v = &vm->vdevs[i];
         const struct controller_desc *cd = v->type->controller;
@@ -48,7 +48,13 @@ static void collect_controllers(struct resolver *r)
         }
         if (!v->has_hostvector)
             v->hostvector = next_hostvector;
-        next_hostvector = v->hostvector + lines;
+        uint64_t end = (uint64_t)v->hostvector + cd->first_line + lines;
+        if (end > UINT32_MAX) {
+            resolver_error(r, &v->at, "hostvector %u: the %u lines of %s would number past "
+                           "4294967295", v->hostvector, lines, v->name);
+            continue;
+        }
+        next_hostvector = (uint32_t)end;
         v->controller_index = (int)vm->ncontrollers;
         add_controller(r, &(struct controller_spec){ .name = v->name, .type = v->type,
                                                      .vdev = (int)i, .lines = lines,
@@ -125,9 +131,11 @@ static int check_ref(struct resolver *r, const struct intr_ref *ref, const struc
                            c->name, c->first_line, c->first_line + c->lines - 1);
             return -1;
         }
-        if (cd->line_usable && !cd->line_usable(&vm->vdevs[c->vdev], ref->line)) {
-            resolver_error(r, &ref->at, "line %u of %s cannot be given to a device (it is the "
-                           "cascade)", ref->line, c->name);
+        const char *why = cd->line_reserved ? cd->line_reserved(&vm->vdevs[c->vdev], ref->line)
+                                            : NULL;
+        if (why) {
+            resolver_error(r, &ref->at, "line %u of %s cannot be given to a device: %s",
+                           ref->line, c->name, why);
             return -1;
         }
     }
@@ -148,6 +156,12 @@ static bool legacy_share(const struct vm_spec *vm, const struct intr_assign *a,
     const struct intr_assign *hpet = is_type(vm, a->vdev, "hpet") ? a : &b;
     const struct intr_assign *other = hpet == a ? &b : a;
     if (!is_type(vm, hpet->vdev, "hpet") || hpet->slot > 1)
+        return false;
+    /* legacy-free clears the HPET's legacy replacement capability */
+    bool common;
+    unsigned idx;
+    const struct vdev_spec *hv = &vm->vdevs[hpet->vdev];
+    if (vdev_option_find(hv->type, "legacy-free", &common, &idx) && hv->opts[idx].set)
         return false;
     return is_type(vm, other->vdev, hpet->slot == 0 ? "timer8254" : "mc146818");
 }
@@ -201,7 +215,7 @@ static void assign_auto(struct resolver *r, unsigned ci, const struct intr_user 
     unsigned n = cd->auto_lines ? cd->nauto : c->lines;
     for (unsigned i = 0; i < n; i++) {
         uint32_t line = cd->auto_lines ? cd->auto_lines[i] : c->first_line + i;
-        if (line - c->first_line >= c->lines || (cd->line_usable && !cd->line_usable(cv, line)) ||
+        if (line - c->first_line >= c->lines || (cd->line_reserved && cd->line_reserved(cv, line)) ||
             line_taken(r, ci, line))
             continue;
         assign(r, ci, line, u, at, true);
@@ -239,7 +253,7 @@ void resolve_interrupts(struct resolver *r)
     for (unsigned i = 0; i < vm->nreserves; i++) {
         const struct reserve_spec *rs = &vm->reserves[i];
         if (rs->is_intr && rs->controller && find_controller(vm, rs->controller) < 0)
-            resolver_error(r, &rs->at, "reserve intr: unknown interrupt controller '%s'",
+            resolver_error(r, &rs->arg_at, "reserve intr: unknown interrupt controller '%s'",
                            rs->controller);
     }
     /* Explicit lines first, so that automatic ones avoid all of them. */
@@ -261,6 +275,10 @@ void resolve_interrupts(struct resolver *r)
                     continue;
                 if (pass == 0) {
                     assign(r, (unsigned)ci, ref->line, &u, &ref->at, false);
+                } else if (!v->pci) {
+                    resolver_error(r, &ref->at, "intr %s needs a line number: only PCI devices "
+                                   "get one assigned (intr %s:N)", ref->controller,
+                                   ref->controller);
                 } else {
                     assign_auto(r, (unsigned)ci, &u, &ref->at, &ref->line);
                     ref->has_line = true;
@@ -292,7 +310,7 @@ void resolve_interrupts(struct resolver *r)
             assign(r, (unsigned)ci, p->intr.line, &u, &p->intr.at, false);
             const struct controller_spec *c = &vm->controllers[ci];
             if (!p->has_host_vector)
-                p->host_vector = (uint64_t)c->hostvector + (p->intr.line - c->first_line);
+                p->host_vector = (uint64_t)c->hostvector + p->intr.line;
         }
     }
     /* The interrupt table reads by controller and line. */

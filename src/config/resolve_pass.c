@@ -243,7 +243,7 @@ void resolve_reserve(struct resolver *r, const struct cfg_entry *e)
     if (e->nargs < 2)
         return;
     const struct token *t = e->args[1];
-    struct reserve_spec rs = { .at = e->word->loc };
+    struct reserve_spec rs = { .at = e->word->loc, .arg_at = e->args[1]->loc };
     if (!strcmp(e->args[0]->text, "intr")) {
         rs.is_intr = true;
         size_t colon = tok_find(t, 0, ':');

@@ -83,8 +83,8 @@ static bool loc_is_pci(const struct guest_loc *l)
     return l->space == LOC_PCI_BDF || l->space == LOC_PCI_ID;
 }
 
-/* Where the vdev sits: its loc (or default), PCI or not. */
-static void vdev_place(struct resolver *r, struct vdev_spec *v, const struct vdev_work *w)
+/* Where the vdev sits: its loc (or default), PCI or not. False after an error. */
+static bool vdev_place(struct resolver *r, struct vdev_spec *v, const struct vdev_work *w)
 {
     const struct vdev_type *t = v->type;
     const struct optval *loc = &w->common[COMMON_OPT_LOC];
@@ -92,12 +92,12 @@ static void vdev_place(struct resolver *r, struct vdev_spec *v, const struct vde
     if (loc->set && loc->loc.space == LOC_PCI_ID) {
         resolver_error(r, &loc->arg->loc, "vdev %s: pci:VID/DID names a host device; a vdev's "
                        "loc is a guest slot, pci:BUS:DEV[.FUNC]", t->name);
-        return;
+        return false;
     }
     if (loc->set && loc->loc.space == LOC_IO && r->vm->arch != ARCH_X86_64) {
         resolver_error(r, &loc->arg->loc, "I/O ports exist on x86_64 only; this configuration is "
                        "for %s", arch_name(r->vm->arch));
-        return;
+        return false;
     }
     switch (t->placement) {
     case PLACE_PCI:
@@ -105,7 +105,7 @@ static void vdev_place(struct resolver *r, struct vdev_spec *v, const struct vde
         if (loc->set && !loc_is_pci(&loc->loc)) {
             resolver_error(r, &loc->arg->loc, "vdev %s is a PCI device: its loc is "
                            "pci:BUS:DEV[.FUNC]", t->name);
-            return;
+            return false;
         }
         break;
     case PLACE_PCI_OR_MMIO:
@@ -113,13 +113,13 @@ static void vdev_place(struct resolver *r, struct vdev_spec *v, const struct vde
             if (loc->loc.space != LOC_MEM) {
                 resolver_error(r, &loc->arg->loc, "vdev %s: a memory-mapped transport needs a "
                                "mem: location", t->name);
-                return;
+                return false;
             }
             if (!intr->set) {
                 resolver_error(r, &loc->arg->loc, "vdev %s at %s needs an intr as well to be "
                                "memory-mapped (without loc it is a PCI device)", t->name,
                                loc_text(r->a, &loc->loc));
-                return;
+                return false;
             }
             v->mmio_transport = true;
         } else {
@@ -128,20 +128,27 @@ static void vdev_place(struct resolver *r, struct vdev_spec *v, const struct vde
         break;
     case PLACE_FIXED:
         if (loc->set && loc_is_pci(&loc->loc)) {
-            resolver_error(r, &loc->arg->loc, "vdev %s is not a PCI device: its loc is an address "
-                           "(mem:%s)", t->name, t->loc_space == LOC_IO ? " or io:" : "");
-            return;
+            resolver_error(r, &loc->arg->loc, "vdev %s is not a PCI device: its loc is %s",
+                           t->name, t->loc_any_space ? "mem:ADDR or io:PORT"
+                                    : t->loc_space == LOC_IO ? "io:PORT" : "mem:ADDR");
+            return false;
+        }
+        if (loc->set && loc->loc.space != t->loc_space && !t->loc_any_space) {
+            resolver_error(r, &loc->arg->loc, "vdev %s has %s registers: its loc is %s", t->name,
+                           t->loc_space == LOC_IO ? "I/O-port" : "memory-mapped",
+                           t->loc_space == LOC_IO ? "io:PORT" : "mem:ADDR");
+            return false;
         }
         if (!loc->set && !t->has_default_loc) {
             resolver_error(r, &v->at, "vdev %s needs a loc (it has no default location)",
                            t->name);
-            return;
+            return false;
         }
         if (!loc->set && t->default_loc.space == LOC_IO && r->vm->arch != ARCH_X86_64) {
             resolver_error(r, &v->at, "vdev %s needs a loc on %s (its default, io:0x%x, exists "
                            "on x86_64 only)", t->name, arch_name(r->vm->arch),
                            (unsigned)t->default_loc.addr);
-            return;
+            return false;
         }
         break;
     case PLACE_NONE:
@@ -153,6 +160,7 @@ static void vdev_place(struct resolver *r, struct vdev_spec *v, const struct vde
         v->loc = t->default_loc;
     else
         v->loc.space = LOC_NONE; /* a PCI slot is assigned later */
+    return true;
 }
 
 bool vdev_valid(const struct resolver *r, unsigned i)
@@ -175,9 +183,11 @@ static void vdev_finish(struct resolver *r, unsigned idx)
     }
     v->named = w->common[COMMON_OPT_NAME].set;
     v->name = v->named ? w->common[COMMON_OPT_NAME].s : t->name;
-    if (w->invalid)
-        return; /* its options were wrong; its place and lines would only mislead */
-    vdev_place(r, v, w);
+    if (w->invalid || !vdev_place(r, v, w)) {
+        /* its options or place were wrong: its lines and checks would only mislead */
+        w->invalid = true;
+        return;
+    }
     const struct optval *intr = &w->common[COMMON_OPT_INTR];
     if (intr->set && t->intr_list) {
         unsigned n = 0;
@@ -235,10 +245,32 @@ static void add_implicit_gic(struct resolver *r)
     vm->nvdevs++;
 }
 
+/* Named vdevs appear under the VM's runtime directory: two may not share a name. */
+static void check_names(struct resolver *r)
+{
+    const struct vm_spec *vm = r->vm;
+    for (unsigned i = 0; i < vm->nvdevs; i++) {
+        const struct vdev_spec *v = &vm->vdevs[i];
+        if (!v->named)
+            continue;
+        for (unsigned j = 0; j < i; j++) {
+            if (v->type->controller && vm->vdevs[j].type->controller)
+                continue; /* reported as a controller name */
+            if (vm->vdevs[j].named && !strcmp(vm->vdevs[j].name, v->name)) {
+                resolver_error(r, &r->vwork[i].common[COMMON_OPT_NAME].arg->loc,
+                               "vdev name '%s' is already used by %s at %s", v->name,
+                               vdev_label(r, &vm->vdevs[j]), srcloc_str(&vm->vdevs[j].at));
+                break;
+            }
+        }
+    }
+}
+
 void resolve_vdevs_finish(struct resolver *r)
 {
     if (r->vm->arch == ARCH_ARM64)
         add_implicit_gic(r);
     for (unsigned i = 0; i < r->vm->nvdevs; i++)
         vdev_finish(r, i);
+    check_names(r);
 }

@@ -154,7 +154,8 @@ struct reserve_spec {
     uint64_t length;
     const char *controller; /* NULL: every controller */
     uint32_t line;
-    struct srcloc at;
+    struct srcloc at;     /* the reserve word */
+    struct srcloc arg_at; /* its argument */
 };
 
 struct vm_spec {

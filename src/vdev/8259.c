@@ -30,10 +30,10 @@ static unsigned pic_count_lines(const struct vdev_spec *v, const struct vm_spec 
     return 8;
 }
 
-static bool pic_line_usable(const struct vdev_spec *v, uint32_t line)
+static const char *pic_line_reserved(const struct vdev_spec *v, uint32_t line)
 {
     (void)v;
-    return line != PIC_CASCADE_LINE;
+    return line == PIC_CASCADE_LINE ? "it is the cascade from the slave" : NULL;
 }
 
 static const struct controller_desc pic_controller = {
@@ -41,7 +41,7 @@ static const struct controller_desc pic_controller = {
     .auto_lines = pic_auto_lines,
     .nauto = sizeof(pic_auto_lines) / sizeof(pic_auto_lines[0]),
     .count_lines = pic_count_lines,
-    .line_usable = pic_line_usable,
+    .line_reserved = pic_line_reserved,
 };
 
 static void pic_validate(struct resolver *r, struct vdev_spec *v)
@@ -51,6 +51,14 @@ static void pic_validate(struct resolver *r, struct vdev_spec *v)
         return;
     }
     const struct vm_spec *vm = resolver_vm(r);
+    if (pic_is_slave(v)) {
+        bool master = false;
+        for (unsigned i = 0; i < vm->nvdevs; i++)
+            master |= vm->vdevs[i].type == v->type && vm->vdevs[i].loc.space == LOC_IO &&
+                      vm->vdevs[i].loc.addr == PIC_MASTER;
+        if (!master)
+            resolver_error(r, &v->at, "vdev 8259: the slave at io:0xa0 needs a master at io:0x20");
+    }
     for (unsigned i = 0; i < vm->nvdevs && &vm->vdevs[i] != v; i++) {
         const struct vdev_spec *o = &vm->vdevs[i];
         if (o->type == v->type && o->loc.space == LOC_IO && o->loc.addr == v->loc.addr) {

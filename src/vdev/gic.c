@@ -94,9 +94,18 @@ static const struct option_desc gic_options[GIC_OPT_COUNT] = {
                       .arg = "ADDR,BASE,COUNT", .help = "GICv2m MSI frame (GICv2 only)" },
 };
 
+static const char *gic_line_reserved(const struct vdev_spec *v, uint32_t line)
+{
+    const struct gic_layout *g = v->priv;
+    if (g && g->msi_count && line >= g->msi_base && line - g->msi_base < g->msi_count)
+        return "it belongs to the GICv2m MSI frame";
+    return NULL;
+}
+
 static const struct controller_desc gic_controller = {
     .lines = GIC_SPIS,
     .first_line = GIC_FIRST_SPI,
+    .line_reserved = gic_line_reserved,
 };
 
 static void gic_validate(struct resolver *r, struct vdev_spec *v)

@@ -45,6 +45,7 @@ const struct vdev_type vdev_hpet = {
     .has_default_loc = true,
     .default_loc = { .space = LOC_MEM, .addr = 0xfed00000 },
     .intr_list = true,
+    .intr_required = true, /* an HPET has at least one timer, and each timer is an intr */
     .options = hpet_options,
     .noptions = HPET_OPT_COUNT,
     .validate = hpet_validate,

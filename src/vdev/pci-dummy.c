@@ -98,7 +98,7 @@ static const struct option_desc dummy_options[DUMMY_OPT_COUNT] = {
                           .help = "copy the IDs of this host PCI device" },
     [DUMMY_OPT_REG] = { .name = "reg", .type = VT_CUSTOM, .nargs_custom = 1, .flags = OPT_REPEAT,
                         .parse = dummy_parse_reg, .arg = "OFFSET/SIZE=VALUE|NAME=VALUE",
-                        .help = "set a configuration register; repeatable" },
+                        .help = "set a configuration register" },
 };
 
 static void dummy_validate(struct resolver *r, struct vdev_spec *v)

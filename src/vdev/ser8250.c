@@ -19,6 +19,7 @@ const struct vdev_type vdev_ser8250 = {
     .placement = PLACE_FIXED,
     .common = COMMON_NAME | COMMON_LOC | COMMON_INTR | COMMON_LOG,
     .loc_space = LOC_IO,
+    .loc_any_space = true,
     /* io:0x3f8 (COM1) on x86; an arm64 guest has no I/O space and gives a loc */
     .has_default_loc = true,
     .default_loc = { .space = LOC_IO, .addr = 0x3f8 },

@@ -46,13 +46,13 @@ static bool shmem_parse_create(struct resolver *r, const struct token *t, struct
 static const struct option_desc shmem_options[SHMEM_OPT_COUNT] = {
     [SHMEM_OPT_CREATE] = { .name = "create", .type = VT_CUSTOM, .nargs_custom = 1,
                            .flags = OPT_REPEAT, .parse = shmem_parse_create, .arg = "NAME,SIZE",
-                           .help = "create a named region when the VM starts; repeatable" },
+                           .help = "create a named region when the VM starts" },
     [SHMEM_OPT_ALLOW] = { .name = "allow", .type = VT_STRING, .flags = OPT_REPEAT,
                           .arg = "PATTERN",
-                          .help = "regions (shell pattern) the guest may attach; repeatable" },
+                          .help = "regions (shell pattern) the guest may attach" },
     [SHMEM_OPT_DENY] = { .name = "deny", .type = VT_STRING, .flags = OPT_REPEAT,
                          .arg = "PATTERN",
-                         .help = "regions (shell pattern) the guest may not attach; repeatable" },
+                         .help = "regions (shell pattern) the guest may not attach" },
 };
 
 static void shmem_validate(struct resolver *r, struct vdev_spec *v)

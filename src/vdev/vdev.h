@@ -12,6 +12,18 @@ struct resolver;
 struct vdev_spec;
 struct vm_spec;
 struct region;
+struct vdev_ctx;
+
+/* A device model: what runs when the guest touches the ranges from claims().
+ * region is the index of the claimed range; offset is relative to its base.
+ * Handlers run on vCPU threads, concurrently: a model locks its own state. */
+struct vdev_model {
+    /* Build an instance; NULL after logging why (the VM does not start). */
+    void *(*create)(struct vdev_ctx *ctx);
+    void (*destroy)(void *dev);
+    uint64_t (*read)(void *dev, unsigned region, uint64_t offset, unsigned size);
+    void (*write)(void *dev, unsigned region, uint64_t offset, unsigned size, uint64_t value);
+};
 
 enum vdev_placement {
     PLACE_FIXED,       /* memory or I/O ranges; needs loc unless it has a default */
@@ -43,8 +55,9 @@ struct controller_desc {
     /* The controller's line count for this instance, when it depends on the
      * configuration (the 8259 pair); NULL: lines. */
     unsigned (*count_lines)(const struct vdev_spec *v, const struct vm_spec *vm);
-    /* Whether a line can be given to a device (the 8259's cascade cannot). */
-    bool (*line_usable)(const struct vdev_spec *v, uint32_t line);
+    /* Why a line cannot be given to a device (the 8259's cascade, a GICv2m
+     * frame's SPIs), or NULL when it can. */
+    const char *(*line_reserved)(const struct vdev_spec *v, uint32_t line);
 };
 
 struct vdev_type {
@@ -54,6 +67,7 @@ struct vdev_type {
     enum vdev_placement placement;
     unsigned common;              /* enum vdev_common bits */
     enum loc_space loc_space;     /* the space of a bare number in loc */
+    bool loc_any_space;           /* registers may be in memory or I/O space (ser8250) */
     bool has_default_loc;
     struct guest_loc default_loc;
     bool intr_list;               /* intr takes a list (hpet) */
@@ -66,6 +80,9 @@ struct vdev_type {
     /* The guest ranges this vdev answers (once resolved). Returns the count written. */
     unsigned (*claims)(const struct vdev_spec *v, const struct vm_spec *vm, struct region *out,
                        unsigned max);
+    /* NULL while only the declaration exists: dryrun accepts the vdev, running
+     * refuses it by name. */
+    const struct vdev_model *model;
 };
 
 /* Helpers for the declarations. */
@@ -86,7 +103,7 @@ unsigned optval_count(const struct optval *v);
 #define VDEV_HOSTDEV_OPTION                                                                       \
     { .name = "hostdev", .type = VT_HOSTDEV, .flags = OPT_REPEAT, .arg = "[<|>]PATH | >-",        \
       .help = "host side: >- the VMM's stdout, >FILE output only, <FILE input only, PATH (a "     \
-              "pty or Unix socket) both ways; repeatable" }
+              "pty or Unix socket) both ways" }
 #define VDEV_SCHED_OPTION                                                                         \
     { .name = "sched", .type = VT_COUNT, .min = 1, .max = 99, .arg = "PRIO",                      \
       .help = "real-time priority of the thread that reads host input" }

@@ -9,7 +9,7 @@ static void test_location_forms(void **state)
                              "vdev ser8250 loc 3e8\n"
                              "vdev virtio-blk loc pci:0:31.7 hostdev tiny.bin\n"
                              "vdev ioapic loc mem:0xf8000000\n"
-                             "vdev hpet loc f8008000\n");
+                             "vdev ioapic name i1 loc f8008000\n");
     assert_true(r->ok);
     const struct vdev_spec *v = r->f.vm.vdevs;
     assert_int_equal(v[0].loc.space, LOC_IO);
@@ -34,8 +34,8 @@ static void test_location_errors(void **state)
     assert_refuses("vdev ser8250 loc io:0x10000",
                    "t.qvmconf:1:21: error: I/O port 0x10000 is beyond 0xffff\n");
     assert_refuses("vdev ser8250 loc pci:0:1",
-                   "t.qvmconf:1:18: error: vdev ser8250 is not a PCI device: its loc is an "
-                   "address (mem: or io:)\n");
+                   "t.qvmconf:1:18: error: vdev ser8250 is not a PCI device: its loc is "
+                   "mem:ADDR or io:PORT\n");
     assert_refuses("vdev virtio-net loc pci:0:32.0",
                    "t.qvmconf:1:25: error: PCI location 'pci:0:32.0' out of range (bus 0-255, "
                    "device 0-31, function 0-7)\n");
@@ -119,7 +119,7 @@ static void test_automatic_lines_avoid_used_and_reserved(void **state)
                              "vdev virtio-blk hostdev tiny.bin\n"
                              "vdev virtio-entropy intr ioapic:18\n"
                              "vdev virtio-console\n"
-                             "vdev ser8250 intr ioapic\n");
+                             "vdev virtio-entropy name e2 intr ioapic\n");
     assert_true(r->ok);
     const struct vdev_spec *v = r->f.vm.vdevs;
     assert_int_equal(v[1].intr[0].line, 19);
@@ -298,6 +298,42 @@ static void test_vdev_regions_overlap(void **state)
                    "(mem 0xfee00000-0xfee00fff) at <implicit>:1:1\n");
 }
 
+static void test_names_and_hostvectors(void **state)
+{
+    (void)state;
+    assert_refuses("vdev ser8250 name u\nvdev ser8250 loc 0x2f8 name u",
+                   "t.qvmconf:2:29: error: vdev name 'u' is already used by vdev ser8250 (u) at "
+                   "t.qvmconf:1:6\n");
+    assert_refuses("vdev ioapic name a hostvector 4294967290",
+                   "t.qvmconf:1:6: error: hostvector 4294967290: the 24 lines of a would number "
+                   "past 4294967295\n");
+    /* GIC lines are INTIDs: a forwarded SPI keeps its number by default */
+    struct run *r = run_text("set arch arm64 pass intr gic:40");
+    assert_true(r->ok);
+    assert_int_equal(r->f.vm.passes[0].host_vector, 40);
+    run_free(r);
+}
+
+static void test_reserved_lines(void **state)
+{
+    (void)state;
+    assert_refuses("set arch arm64 vdev gic version 2 msi 0x8020000,32,32\n"
+                   "vdev pl011 loc 0x9000000 intr gic:40",
+                   "t.qvmconf:2:31: error: line 40 of gic cannot be given to a device: it belongs "
+                   "to the GICv2m MSI frame\n");
+    struct run *r = run_text("set arch arm64 vdev gic version 2 msi 0x8020000,32,32\n"
+                             "vdev virtio-entropy");
+    assert_true(r->ok);
+    assert_int_equal(r->f.vm.vdevs[1].intr[0].line, 64); /* past the frame's 32-63 */
+    run_free(r);
+    assert_refuses("vdev ioapic name a\nvdev timer8254 intr a:0\nvdev hpet intr a:0 legacy-free",
+                   "t.qvmconf:3:16: error: interrupt a:0 is already used by vdev timer8254 at "
+                   "t.qvmconf:2:21\n");
+    assert_refuses("vdev ioapic\nvdev ser8250 intr ioapic",
+                   "t.qvmconf:2:19: error: intr ioapic needs a line number: only PCI devices get "
+                   "one assigned (intr ioapic:N)\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -316,6 +352,8 @@ int main(void)
         cmocka_unit_test(test_pass_intr),
         cmocka_unit_test(test_memory_map_sorted_with_owners),
         cmocka_unit_test(test_vdev_regions_overlap),
+        cmocka_unit_test(test_names_and_hostvectors),
+        cmocka_unit_test(test_reserved_lines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

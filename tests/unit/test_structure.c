@@ -240,6 +240,52 @@ static void test_at_file(void **state)
     free(msgs);
 }
 
+/* Words after @FILE come after the file's text: messages and "declared later"
+ * follow the order of the command line. */
+static void test_words_after_a_file_come_after_it(void **state)
+{
+    (void)state;
+    char *msgs = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&msgs, &len);
+    struct frontend f;
+    frontend_init(&f, mem);
+    char *argv[] = { "bogus", "@" FIXTURES "/small.qvmconf", "rom", "0x1000000,1m", "ram",
+                     "0x3000000,1m" };
+    frontend_add_args(&f, 6, argv);
+    frontend_finish(&f);
+    fflush(mem);
+    assert_string_equal(msgs, "<command line>:1:1: error: unknown option 'bogus'\n"
+                              "<command line>:1:42: error: rom (mem 0x1000000-0x10fffff) overlaps "
+                              "ram (mem 0x0-0x3ffffff) at tests/configs/files/small.qvmconf:2:1\n"
+                              "<command line>:1:59: error: ram (mem 0x3000000-0x30fffff) overlaps "
+                              "ram (mem 0x0-0x3ffffff) at tests/configs/files/small.qvmconf:2:1\n");
+    frontend_free(&f);
+    fclose(mem);
+    free(msgs);
+}
+
+static void test_one_message_per_broken_word(void **state)
+{
+    (void)state;
+    unsetenv("KQVM_TEST_UNSET");
+    assert_refuses("ram $env{KQVM_TEST_UNSET}",
+                   "t.qvmconf:1:5: error: environment variable 'KQVM_TEST_UNSET' is not set (in "
+                   "$env{KQVM_TEST_UNSET})\n");
+    assert_refuses("ram $asinfo_length{ram}",
+                   "t.qvmconf:1:5: error: $asinfo_length{ram} refers to the QNX system page, "
+                   "which is not available on Linux hosts; give the address or length as a "
+                   "number\n");
+}
+
+static void test_each_misplaced_option_is_reported(void **state)
+{
+    (void)state;
+    assert_refuses("loc 0x3f8 sched 10",
+                   "t.qvmconf:1:1: error: 'loc' is a vdev option, but no vdev context is open\n"
+                   "t.qvmconf:1:11: error: 'sched' is a cpu option, but no cpu context is open\n");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -262,6 +308,9 @@ int main(void)
         cmocka_unit_test(test_error_cap),
         cmocka_unit_test(test_inputs_concatenate),
         cmocka_unit_test(test_at_file),
+        cmocka_unit_test(test_words_after_a_file_come_after_it),
+        cmocka_unit_test(test_one_message_per_broken_word),
+        cmocka_unit_test(test_each_misplaced_option_is_reported),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
