@@ -9,11 +9,14 @@ KQVM_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 CPPFLAGS += -Isrc -D_GNU_SOURCE -MMD -MP
 BUILD   := build
 
-SRC := $(wildcard src/*.c src/util/*.c src/config/*.c src/vdev/*.c src/vdev/virtio/*.c)
+SRC := $(wildcard src/*.c src/util/*.c src/config/*.c src/vdev/*.c src/vdev/virtio/*.c \
+         src/vm/*.c src/irq/*.c src/boot/*.c src/arch/x86/*.c)
 LIB_SRC := $(filter-out src/main.c,$(SRC))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 
-all: $(BUILD)/kqvm
+include guests/guests.mk
+
+all: $(BUILD)/kqvm $(GUEST_ELFS) $(GUEST_DATA)
 
 $(BUILD)/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -24,7 +27,14 @@ $(BUILD)/libkqvm.a: $(LIB_OBJ)
 	$(AR) rcs $@ $^
 
 $(BUILD)/kqvm: $(BUILD)/src/main.o $(BUILD)/libkqvm.a
-	$(CC) $(KQVM_CFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(KQVM_CFLAGS) $(CFLAGS) -o $@ $^ $(LDLIBS) -pthread
+
+# Static builds, for the KVM sandbox's initramfs (scripts/kvm-sandbox.sh).
+$(BUILD)/kqvm.static: $(BUILD)/src/main.o $(BUILD)/libkqvm.a
+	$(CC) $(KQVM_CFLAGS) $(CFLAGS) -static -o $@ $^ $(LDLIBS) -pthread
+
+$(BUILD)/rawkvm.static: bench/rawkvm.c $(BUILD)/libkqvm.a
+	$(CC) $(CPPFLAGS) $(KQVM_CFLAGS) $(CFLAGS) -static -o $@ $< $(BUILD)/libkqvm.a -pthread
 
 # ---- tests --------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -32,18 +42,19 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libkqvm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(KQVM_CFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libkqvm.a -lcmocka
+	$(CC) $(CPPFLAGS) -Itests/unit $(KQVM_CFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libkqvm.a -lcmocka -pthread
 
 deps:
 	@scripts/install-test-deps.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN)
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(BUILD)/kqvm.static
 	@tests/run.sh $(UNIT_BIN)
 
 # ---- demo, benchmarks, fuzzing ---------------------------------------------
-run: all
-	./$(BUILD)/kqvm @examples/demo.qvmconf $(if $(CONFIG),,)
+CONFIG ?= examples/demo.qvmconf
+run: all $(BUILD)/kqvm.static
+	@scripts/run-vm.sh $(CONFIG)
 
 bench: all
 	@echo "no benchmarks yet: the VM runner arrives with issue 3"
@@ -53,7 +64,7 @@ FUZZ_FLAGS := -std=gnu11 -g -O1 -Isrc -D_GNU_SOURCE -fsanitize=fuzzer,address,un
 FUZZ_TIME ?= 60
 $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ -pthread
 
 fuzz: $(BUILD)/fuzz/fuzz_config
 	@mkdir -p $(BUILD)/fuzz/corpus

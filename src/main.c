@@ -2,6 +2,7 @@
 #include "config/frontend.h"
 #include "config/help.h"
 #include "config/print.h"
+#include "vm/vm.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -10,7 +11,7 @@
 #define KQVM_VERSION "0.1.0"
 #endif
 
-enum exit_status { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_CONFIG = 2 };
+enum exit_status { EXIT_OK = 0, EXIT_CONFIG = KQVM_EXIT_CONFIG };
 
 int main(int argc, char **argv)
 {
@@ -37,16 +38,14 @@ int main(int argc, char **argv)
     frontend_add_args(&f, argc - 1, argv + 1);
     bool ok = frontend_finish(&f);
     int status = EXIT_OK;
-    if (f.cfg.var_help) {
-        help_variables(stdout);
-    } else if (!ok) {
+    if (!ok) {
         status = EXIT_CONFIG;
+    } else if (f.cfg.var_help) {
+        help_variables(stdout);
     } else if (f.vm.dryrun) {
         print_spec(stdout, &f.arena, &f.vm);
     } else {
-        fprintf(stderr, "kqvm: error: this build of kqvm cannot run guests yet; add 'dryrun' to "
-                        "check a configuration\n");
-        status = EXIT_RUNTIME;
+        status = vm_main(&f.vm);
     }
     frontend_free(&f);
     return status;

@@ -72,5 +72,6 @@ const struct option_desc cpu_options[CPU_OPT_COUNT] = {
                       .help = "QNX CPU cluster of the vCPU thread (refused on Linux)" },
     [CPU_SCHED] = { .name = "sched", .type = VT_CUSTOM, .nargs_custom = 1, .arg = "PRIO[r|f|o]",
                     .help = "host scheduling of the vCPU thread: PRIO (1-99) with r round-robin "
-                            "(the default), f FIFO, or o other (SCHED_OTHER)" },
+                            "(the default) or f FIFO; PRIOo (1-255): SCHED_OTHER, where "
+                            "Linux has no priority" },
 };

@@ -69,9 +69,10 @@ struct intr_list {
 
 enum hostdev_dir { HOSTDEV_BOTH, HOSTDEV_OUT, HOSTDEV_IN };
 
-struct hostdev {
+struct hostdev_opt {
     enum hostdev_dir dir;
     bool to_stdout; /* ">-" */
+    bool command;   /* ">|COMMAND" (QNX 8.0): path is a shell command fed the output */
     const char *path;
 };
 
@@ -127,7 +128,7 @@ struct optval {
         struct guest_loc loc;
         struct intr_ref intr;
         struct intr_list list;
-        struct hostdev hostdev;
+        struct hostdev_opt hostdev;
         struct log_spec log;
         void *custom;
     };

@@ -86,6 +86,11 @@ static void json_vdevs(struct json *j, struct arena *a, const struct vm_spec *vm
             }
         }
         json_end(j, '}');
+        json_key(j, "log");
+        json_array(j);
+        for (unsigned k = 0; k < v->nlogs; k++)
+            json_str(j, log_text(a, &v->logs[k]));
+        json_end(j, ']');
         json_kbool(j, "implicit", v->implicit);
         json_at(j, &v->at);
         json_end(j, '}');
@@ -144,6 +149,7 @@ static void json_passes(struct json *j, struct arena *a, const struct vm_spec *v
             json_kstr(j, "intr", arena_printf(a, "%s:%u", p->intr.controller, p->intr.line));
             json_ku64(j, "host_vector", p->host_vector);
             json_kbool(j, "unmask_at_once", p->intr_attr & PASS_INTR_UNMASK);
+            json_kbool(j, "thread", p->intr_attr & PASS_INTR_THREAD);
         }
         json_at(j, &p->at);
         json_end(j, '}');

@@ -77,6 +77,8 @@ const char *optval_text(struct arena *a, const struct option_desc *o, const stru
     case VT_HOSTDEV:
         if (v->hostdev.to_stdout)
             return ">-";
+        if (v->hostdev.command)
+            return arena_printf(a, ">|%s", v->hostdev.path);
         return arena_printf(a, "%s%s", v->hostdev.dir == HOSTDEV_OUT  ? ">"
                                        : v->hostdev.dir == HOSTDEV_IN ? "<"
                                                                       : "",

@@ -265,6 +265,11 @@ static void resolve_global(struct resolver *r, size_t idx, const struct cfg_entr
         return;
     switch (e->global->id) {
     case G_SYSTEM:
+        if (idx != 0 && r->cfg->entries[0].global && r->cfg->entries[0].global->id == G_SYSTEM) {
+            resolver_error(r, &e->word->loc, "a second 'system' (the first is at %s)",
+                           srcloc_str(&r->cfg->entries[0].word->loc));
+            return;
+        }
         if (idx != 0) {
             resolver_error(r, &e->word->loc, "'system' must be the first entry (found after '%s' "
                            "at %s)", r->cfg->entries[0].word->text,

@@ -65,6 +65,11 @@ static void cpu_sched(struct resolver *r, struct cpu_spec *c, const struct token
                        "99)", (unsigned long long)prio);
         return;
     }
+    if (policy == SCHED_POLICY_OTHER && (prio < 1 || prio > 255)) {
+        resolver_error(r, &t->loc, "sched priority %llu is outside QNX's range (1 to 255)",
+                       (unsigned long long)prio);
+        return;
+    }
     c->policy = policy;
     c->priority = (unsigned)prio;
 }

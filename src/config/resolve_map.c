@@ -13,13 +13,18 @@ static const struct source implicit_source = { .name = "<implicit>", .dir = "." 
 #define ARM64_ECAM_BASE UINT64_C(0x3f000000)
 #define ECAM_BUS_SIZE UINT64_C(0x100000)
 #define LAPIC_BASE UINT64_C(0xfee00000)
+/* KVM on Intel needs three pages for the real-mode TSS and one for the
+ * identity map (KVM_SET_TSS_ADDR, KVM_SET_IDENTITY_MAP_ADDR), where QEMU puts them. */
+#define KVM_PRIVATE_BASE UINT64_C(0xfeffc000)
+#define KVM_PRIVATE_SIZE UINT64_C(0x4000)
 
-static bool reserved_slot(const struct vm_spec *vm, unsigned dev, unsigned fn)
+/* A device with any reserved function is not given away automatically. */
+static bool reserved_device(const struct vm_spec *vm, unsigned dev)
 {
     for (unsigned i = 0; i < vm->nreserves; i++) {
         const struct reserve_spec *rs = &vm->reserves[i];
         if (!rs->is_intr && rs->loc.space == LOC_PCI_BDF && rs->loc.bus == 0 &&
-            rs->loc.dev == dev && rs->loc.fn == fn)
+            rs->loc.dev == dev)
             return true;
     }
     return false;
@@ -96,7 +101,7 @@ void resolve_pci_slots(struct resolver *r)
             bool busy = false;
             for (unsigned fn = 0; fn < 8; fn++)
                 busy |= owner[dev][fn].label != NULL;
-            if (!busy && !reserved_slot(vm, dev, 0))
+            if (!busy && !reserved_device(vm, dev))
                 break;
             dev++;
         }
@@ -148,10 +153,15 @@ void resolve_memory_map(struct resolver *r)
 {
     struct vm_spec *vm = r->vm;
     struct srcloc implicit = { &implicit_source, 1, 1 };
-    if (vm->arch == ARCH_X86_64)
+    if (vm->arch == ARCH_X86_64) {
         add_region(r, &(struct region){ .space = SPACE_MEM, .base = LAPIC_BASE, .length = 0x1000,
                                         .kind = REGION_IMPLICIT, .owner = "local APIC",
                                         .at = implicit });
+        add_region(r, &(struct region){ .space = SPACE_MEM, .base = KVM_PRIVATE_BASE,
+                                        .length = KVM_PRIVATE_SIZE, .kind = REGION_IMPLICIT,
+                                        .owner = "KVM private pages (TSS, identity map)",
+                                        .at = implicit });
+    }
     if (any_pci(vm)) {
         if (vm->arch == ARCH_X86_64)
             add_region(r, &(struct region){ .space = SPACE_IO, .base = PCI_CF8_PORT, .length = 8,

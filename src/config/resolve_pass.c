@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <string.h>
+#include <unistd.h>
 
 static bool is_digit(char c)
 {
@@ -12,12 +13,18 @@ static bool is_digit(char c)
 /* FLAGS: access letters (r w x) given plainly set the access exactly; the
  * default is rw. After '+' letters are added, after '-' removed. The attributes
  * (n uncached, c cached, m RAM-like) add to the access. */
+struct pass_flag_state {
+    unsigned flags;    /* starts as rw */
+    bool access_given; /* plain access letters replaced the default already */
+};
+
+/* One FLAGS field; several fields (",r,+x") continue one another. */
 static bool pass_flags(struct resolver *r, const struct token *t, size_t off, size_t len,
-                       unsigned *out)
+                       struct pass_flag_state *st)
 {
     const unsigned access = PASS_R | PASS_W | PASS_X;
-    unsigned flags = PASS_R | PASS_W;
-    bool access_given = false;
+    unsigned flags = st->flags;
+    bool access_given = st->access_given;
     int mode = 0; /* 0: plain, 1: add, -1: remove */
     for (size_t i = 0; i < len; i++) {
         char c = t->text[off + i];
@@ -49,18 +56,23 @@ static bool pass_flags(struct resolver *r, const struct token *t, size_t off, si
         else
             flags &= ~bit;
     }
-    struct srcloc at = token_loc_at(t, off);
+    st->flags = flags;
+    st->access_given = access_given;
+    return true;
+}
+
+/* The flags as a whole: what KVM can do. */
+static bool pass_flags_check(struct resolver *r, const struct token *t, unsigned flags)
+{
     if ((flags & PASS_NOCACHE) && (flags & PASS_CACHED)) {
-        resolver_error(r, &at, "pass flags '%.*s': n (uncached) and c (cached) exclude each other",
-                       (int)len, t->text + off);
+        resolver_error(r, &t->loc, "pass flags: n (uncached) and c (cached) exclude each other");
         return false;
     }
     if (!(flags & PASS_R)) {
-        resolver_error(r, &at, "pass flags '%.*s': a region the guest cannot read is not possible "
-                       "with KVM (memory slots are always readable)", (int)len, t->text + off);
+        resolver_error(r, &t->loc, "pass flags: a region the guest cannot read is not possible "
+                       "with KVM (memory slots are always readable)");
         return false;
     }
-    *out = flags;
     return true;
 }
 
@@ -83,6 +95,11 @@ static bool pass_host(struct resolver *r, const struct token *t, size_t off, str
         }
         p->host_kind = PASS_HOST_FILE;
         p->host_path = resolve_path(r, t, arena_strndup(r->a, h + 5, at - off - 5));
+        if (access(p->host_path, R_OK) != 0) {
+            struct srcloc l = token_loc_at(t, off + 5);
+            resolver_error(r, &l, "pass loc: cannot read '%s'", p->host_path);
+            return false;
+        }
         if (at < t->len &&
             !read_number(r, t, at + 1, t->len - at - 1, NUM_ADDRESS, "file offset",
                          &p->host_offset))
@@ -102,6 +119,11 @@ static bool pass_host(struct resolver *r, const struct token *t, size_t off, str
     bool guest_pci = p->loc.space == LOC_PCI_BDF || p->loc.space == LOC_PCI_ID;
     bool host_pci = host.space == LOC_PCI_BDF || host.space == LOC_PCI_ID;
     struct srcloc l = token_loc_at(t, off);
+    if (p->loc.space == LOC_PCI_ID) {
+        resolver_error(r, &t->loc, "pass loc: the guest side is a slot, pci:BUS:DEV[.FUNC]=HOST "
+                       "(pci:VID/DID alone passes that host device at an automatic slot)");
+        return false;
+    }
     if (guest_pci != host_pci || (!guest_pci && host.space != p->loc.space)) {
         resolver_error(r, &l, "pass loc: the host side (%s) is not of the same kind as the guest "
                        "side (%s)", loc_text(r->a, &host), loc_text(r->a, &p->loc));
@@ -130,7 +152,7 @@ static bool pass_loc(struct resolver *r, const struct token *t, struct pass_spec
     if (!read_loc(r, t, 0, comma, LOC_MEM, &p->loc))
         return false;
     p->has_loc = true;
-    p->flags = PASS_R | PASS_W;
+    struct pass_flag_state flags = { .flags = PASS_R | PASS_W };
     bool pci = p->loc.space == LOC_PCI_BDF || p->loc.space == LOC_PCI_ID;
     bool has_length = false;
     for (size_t off = comma + 1; off < end;) {
@@ -146,11 +168,14 @@ static bool pass_loc(struct resolver *r, const struct token *t, struct pass_spec
             if (!read_number(r, t, off, next - off, NUM_SIZE, "pass length", &p->length))
                 return false;
             has_length = true;
-        } else if (!pass_flags(r, t, off, next - off, &p->flags)) {
+        } else if (!pass_flags(r, t, off, next - off, &flags)) {
             return false;
         }
         off = next + 1;
     }
+    if (!pass_flags_check(r, t, flags.flags))
+        return false;
+    p->flags = flags.flags;
     if (p->loc.space == LOC_PCI_BDF && p->loc.bus != 0) {
         resolver_error(r, &t->loc, "pass loc: the guest PCI bus must be 0 (kqvm has one bus)");
         return false;

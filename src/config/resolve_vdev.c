@@ -223,13 +223,12 @@ static void vdev_finish(struct resolver *r, unsigned idx)
 
 static const struct source implicit_source = { .name = "<implicit>", .dir = "." };
 
-/* On arm64 the gic always exists: when the configuration has no vdev gic, add
- * one with its defaults. */
-static void add_implicit_gic(struct resolver *r)
+/* A vdev every VM of an architecture has: the arm64 gic (unless the
+ * configuration declares one) and the x86 ACPI power-management block. */
+static void add_implicit(struct resolver *r, const struct vdev_type *type)
 {
-    const struct vdev_type *gic = vdev_type_find("gic");
     for (unsigned i = 0; i < r->vm->nvdevs; i++)
-        if (r->vm->vdevs[i].type == gic)
+        if (r->vm->vdevs[i].type == type)
             return;
     struct vm_spec *vm = r->vm;
     vm->vdevs = arena_grow(r->a, vm->vdevs, &r->cap_vdevs, vm->nvdevs + 1, sizeof(*vm->vdevs));
@@ -237,9 +236,9 @@ static void add_implicit_gic(struct resolver *r)
     struct vdev_spec *v = &vm->vdevs[vm->nvdevs];
     memset(v, 0, sizeof(*v));
     memset(&r->vwork[vm->nvdevs], 0, sizeof(r->vwork[0]));
-    v->type = gic;
+    v->type = type;
     v->at = (struct srcloc){ .src = &implicit_source, .line = 1, .col = 1 };
-    v->opts = arena_alloc(r->a, (gic->noptions + 1) * sizeof(*v->opts));
+    v->opts = arena_alloc(r->a, (type->noptions + 1) * sizeof(*v->opts));
     v->controller_index = -1;
     v->implicit = true;
     vm->nvdevs++;
@@ -269,7 +268,9 @@ static void check_names(struct resolver *r)
 void resolve_vdevs_finish(struct resolver *r)
 {
     if (r->vm->arch == ARCH_ARM64)
-        add_implicit_gic(r);
+        add_implicit(r, vdev_type_find("gic"));
+    else
+        add_implicit(r, &vdev_acpi_pm);
     for (unsigned i = 0; i < r->vm->nvdevs; i++)
         vdev_finish(r, i);
     check_names(r);

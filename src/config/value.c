@@ -240,15 +240,24 @@ static bool read_log(struct resolver *r, const struct token *const *args, struct
     return false;
 }
 
-static bool read_hostdev(struct resolver *r, const struct token *t, struct hostdev *out)
+static bool read_hostdev(struct resolver *r, const struct token *t, struct hostdev_opt *out)
 {
     const char *s = t->text;
-    *out = (struct hostdev){ .dir = HOSTDEV_BOTH };
+    *out = (struct hostdev_opt){ .dir = HOSTDEV_BOTH };
     if (s[0] == '>') {
         out->dir = HOSTDEV_OUT;
         s++;
         if (!strcmp(s, "-")) {
             out->to_stdout = true;
+            return true;
+        }
+        if (s[0] == '|') {
+            if (!s[1]) {
+                resolver_error(r, &t->loc, "hostdev >|COMMAND needs a command after '|'");
+                return false;
+            }
+            out->command = true;
+            out->path = s + 1;
             return true;
         }
     } else if (s[0] == '<') {

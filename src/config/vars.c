@@ -19,6 +19,7 @@ static bool parse_message_block_timeout(struct resolver *r, const struct token *
 
 static const char *const arch_choices[] = { "x86_64", "arm64", NULL };
 static const char *const dryrun_formats[] = { "text", "json", NULL };
+static const char *const reset_actions[] = { "restart", "exit", NULL };
 
 const struct option_desc var_table[VAR_COUNT] = {
     [VAR_ARCH] = { .name = "arch", .type = VT_ENUM, .choices = arch_choices,
@@ -48,6 +49,10 @@ const struct option_desc var_table[VAR_COUNT] = {
                                 .arch = ARCH_X86_64, .defval = "auto",
                                 .help = "posted interrupts (host KVM's APICv/AVIC); on: refuse "
                                         "to run without them" },
+    [VAR_RESET_ACTION] = { .name = "reset-action", .type = VT_ENUM, .choices = reset_actions,
+                           .defval = "restart",
+                           .help = "when the guest resets the machine (pckeyboard 0xfe, reboot): "
+                                   "restart it, or exit (status 3)" },
     [VAR_VIRTUAL_INTERRUPTS] = { .name = "virtual-interrupts", .type = VT_TRISTATE,
                                  .arch = ARCH_X86_64, .defval = "auto",
                                  .help = "virtual interrupt delivery (host KVM's APICv/AVIC); on: "

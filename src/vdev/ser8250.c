@@ -1,9 +1,405 @@
-/* vdev ser8250: a 16550A-compatible UART. */
+/* vdev ser8250: a 16550A-compatible UART: 16-byte receive FIFO, LSR, IIR, IER,
+ * MCR (OUT2 gates the interrupt, as on PCs), MSR, loopback, scratch register.
+ * Transmission is instantaneous: THR is always empty again after a write. */
 #include "vdev/uart_options.h"
 
 #include "config/spec.h"
+#include "vdev/vdev_ctx.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
 
 #define UART_REGISTERS 8
+#define UART_FIFO 16
+
+enum { RBR_THR = 0, IER = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SCR = 7 };
+
+#define IER_RDA 0x01  /* received data available */
+#define IER_THRE 0x02 /* transmitter holding register empty */
+#define IER_RLS 0x04  /* receiver line status */
+#define IER_MS 0x08   /* modem status */
+#define IIR_NONE 0x01
+#define IIR_MS 0x00
+#define IIR_THRE 0x02
+#define IIR_RDA 0x04
+#define IIR_RLS 0x06
+#define IIR_CTI 0x0c
+#define IIR_FIFO 0xc0
+#define FCR_ENABLE 0x01
+#define FCR_CLEAR_RX 0x02
+#define LCR_DLAB 0x80
+#define MCR_DTR 0x01
+#define MCR_RTS 0x02
+#define MCR_OUT1 0x04
+#define MCR_OUT2 0x08
+#define MCR_LOOP 0x10
+#define LSR_DR 0x01
+#define LSR_OE 0x02
+#define LSR_THRE 0x20
+#define LSR_TEMT 0x40
+#define MSR_DELTAS 0x0f
+#define MSR_CTS 0x10
+#define MSR_DSR 0x20
+#define MSR_RI 0x40
+#define MSR_DCD 0x80
+
+#define BATCH_BUF 4096
+
+struct ser8250 {
+    struct vdev_ctx *ctx;
+    pthread_mutex_t lock;
+    uint8_t ier, lcr, mcr, lsr, msr, scr, dll, dlm, fcr;
+    bool thre_pending; /* THR-empty interrupt not yet acknowledged */
+    uint8_t rx[UART_FIFO];
+    unsigned rx_head, rx_count;
+    bool rx_paused; /* host input waits for FIFO space */
+    bool rx_eof;
+    struct hostdev *host;
+    bool opened_here; /* opened late (delayed), closed by destroy */
+    /* batch: output gathered until the guest is quiet this long */
+    uint64_t batch_us;
+    int batch_fd;
+    uint8_t out[BATCH_BUF];
+    size_t nout;
+};
+
+static unsigned rx_capacity(const struct ser8250 *u)
+{
+    return u->fcr & FCR_ENABLE ? UART_FIFO : 1;
+}
+
+static unsigned rx_trigger(const struct ser8250 *u)
+{
+    static const unsigned levels[] = { 1, 4, 8, 14 };
+    return u->fcr & FCR_ENABLE ? levels[u->fcr >> 6] : 1;
+}
+
+/* The highest-priority pending interrupt, as IIR reports it. */
+static uint8_t pending(const struct ser8250 *u)
+{
+    if ((u->ier & IER_RLS) && (u->lsr & LSR_OE))
+        return IIR_RLS;
+    if ((u->ier & IER_RDA) && u->rx_count)
+        return u->rx_count >= rx_trigger(u) ? IIR_RDA : IIR_CTI;
+    if ((u->ier & IER_THRE) && u->thre_pending)
+        return IIR_THRE;
+    if ((u->ier & IER_MS) && (u->msr & MSR_DELTAS))
+        return IIR_MS;
+    return IIR_NONE;
+}
+
+/* The line follows the pending interrupt, gated by OUT2 as on a PC. */
+static void update_irq(struct ser8250 *u)
+{
+    bool level = pending(u) != IIR_NONE && (u->mcr & MCR_OUT2);
+    irq_set_level(u->ctx->irq[0], level);
+}
+
+/* Modem status: in loopback the outputs come back as inputs; otherwise a
+ * connected modem (CTS, DSR, DCD). Deltas accumulate until MSR is read. */
+static void update_msr(struct ser8250 *u)
+{
+    uint8_t lines;
+    if (u->mcr & MCR_LOOP)
+        lines = (uint8_t)((u->mcr & MCR_RTS ? MSR_CTS : 0) | (u->mcr & MCR_DTR ? MSR_DSR : 0) |
+                          (u->mcr & MCR_OUT1 ? MSR_RI : 0) | (u->mcr & MCR_OUT2 ? MSR_DCD : 0));
+    else
+        lines = MSR_CTS | MSR_DSR | MSR_DCD;
+    uint8_t changed = (u->msr ^ lines) & 0xf0;
+    uint8_t deltas = u->msr & MSR_DELTAS;
+    deltas |= (changed & MSR_CTS) ? 0x01 : 0;
+    deltas |= (changed & MSR_DSR) ? 0x02 : 0;
+    deltas |= (changed & MSR_RI) && !(lines & MSR_RI) ? 0x04 : 0; /* trailing edge of RI */
+    deltas |= (changed & MSR_DCD) ? 0x08 : 0;
+    u->msr = lines | deltas;
+}
+
+static void rx_push(struct ser8250 *u, uint8_t byte)
+{
+    if (u->rx_count == rx_capacity(u)) {
+        u->lsr |= LSR_OE;
+        return;
+    }
+    u->rx[(u->rx_head + u->rx_count) % UART_FIFO] = byte;
+    u->rx_count++;
+    u->lsr |= LSR_DR;
+}
+
+static void flush_output(struct ser8250 *u)
+{
+    if (u->nout && u->host)
+        hostdev_write(u->host, u->out, u->nout);
+    u->nout = 0;
+}
+
+static void on_batch_timer(void *arg, uint32_t events)
+{
+    (void)events;
+    struct ser8250 *u = arg;
+    uint64_t expirations;
+    if (read(u->batch_fd, &expirations, sizeof(expirations)) < 0)
+        return;
+    pthread_mutex_lock(&u->lock);
+    flush_output(u);
+    pthread_mutex_unlock(&u->lock);
+}
+
+static void transmit(struct ser8250 *u, uint8_t byte)
+{
+    if (!u->host)
+        return;
+    if (u->batch_fd < 0) {
+        hostdev_write(u->host, &byte, 1);
+        return;
+    }
+    if (u->nout == BATCH_BUF)
+        flush_output(u);
+    u->out[u->nout++] = byte;
+    struct itimerspec its = { .it_value = { .tv_sec = (time_t)(u->batch_us / 1000000),
+                                            .tv_nsec = (long)(u->batch_us % 1000000) * 1000 } };
+    timerfd_settime(u->batch_fd, 0, &its, NULL);
+}
+
+/* Host input: as much as the FIFO takes; the rest waits in the host (no byte
+ * is lost). A pollable input is watched again while there is room; a regular
+ * file is simply read again when the guest makes room. Called locked. */
+static bool rx_fill(struct ser8250 *u)
+{
+    bool quit = false;
+    unsigned room = rx_capacity(u) - u->rx_count;
+    if (room && !u->rx_eof && !(u->mcr & MCR_LOOP)) {
+        uint8_t buf[UART_FIFO];
+        ssize_t n = hostdev_read(u->host, buf, room, &quit);
+        if (n > 0) {
+            for (ssize_t i = 0; i < n; i++)
+                rx_push(u, buf[i]);
+            update_irq(u);
+        } else if (n == 0) {
+            u->rx_eof = true;
+        }
+    }
+    u->rx_paused = !u->rx_eof && u->rx_count == rx_capacity(u);
+    if (!u->rx_eof && !u->rx_paused && !u->host->in_file)
+        event_rearm(u->ctx->loop, u->host->in_fd, EPOLLIN | EPOLLONESHOT);
+    return quit;
+}
+
+static void on_input(void *arg, uint32_t events)
+{
+    (void)events;
+    struct ser8250 *u = arg;
+    pthread_mutex_lock(&u->lock);
+    bool quit = rx_fill(u);
+    pthread_mutex_unlock(&u->lock);
+    if (quit)
+        vm_request_quit(u->ctx->vm);
+}
+
+/* Start taking host input: a regular file at once, anything else when readable. */
+static bool watch_input(struct ser8250 *u)
+{
+    if (!u->host || u->host->in_fd < 0)
+        return true;
+    if (u->host->in_file) {
+        rx_fill(u);
+        return true;
+    }
+    return event_add(u->ctx->loop, u->host->in_fd, EPOLLIN | EPOLLONESHOT, on_input, u);
+}
+
+static uint8_t rx_pop(struct ser8250 *u)
+{
+    if (!u->rx_count)
+        return u->rx[u->rx_head]; /* an empty RBR reads its last byte again */
+    uint8_t b = u->rx[u->rx_head];
+    u->rx_head = (u->rx_head + 1) % UART_FIFO;
+    u->rx_count--;
+    if (!u->rx_count)
+        u->lsr &= (uint8_t)~LSR_DR;
+    if (u->rx_paused)
+        rx_fill(u); /* room again: take more host input (terminal escapes only via epoll) */
+    return b;
+}
+
+/* `delayed`: the host side opens at the guest's first access, retrying for up
+ * to the given time (the vCPU waits, as QNX's qvm does). */
+static void open_delayed(struct ser8250 *u)
+{
+    const struct optval *d = &u->ctx->spec->opts[UART_OPT_DELAYED];
+    if (u->host || !d->set || u->opened_here)
+        return;
+    u->opened_here = true;
+    struct timespec start, now;
+    clock_gettime(CLOCK_MONOTONIC, &start);
+    for (;;) {
+        u->host = hostdev_open(u->ctx->log.prefix, &u->ctx->spec->opts[UART_OPT_HOSTDEV]);
+        if (u->host)
+            break;
+        clock_gettime(CLOCK_MONOTONIC, &now);
+        if (d->u != DELAYED_FOREVER && (uint64_t)(now.tv_sec - start.tv_sec) >= d->u) {
+            log_msg(&u->ctx->log, LOGF_ERROR, "host device still unavailable after %llu s; "
+                    "output is dropped", (unsigned long long)d->u);
+            return;
+        }
+        usleep(100000);
+    }
+    watch_input(u);
+}
+
+static uint64_t ser8250_read(void *dev, unsigned region, uint64_t offset, unsigned size)
+{
+    (void)region;
+    (void)size;
+    struct ser8250 *u = dev;
+    uint8_t v = 0xff;
+    pthread_mutex_lock(&u->lock);
+    open_delayed(u);
+    switch (offset) {
+    case RBR_THR:
+        v = u->lcr & LCR_DLAB ? u->dll : rx_pop(u);
+        break;
+    case IER:
+        v = u->lcr & LCR_DLAB ? u->dlm : u->ier;
+        break;
+    case IIR_FCR:
+        v = pending(u);
+        if (v == IIR_THRE)
+            u->thre_pending = false; /* reading IIR acknowledges THR empty */
+        if (u->fcr & FCR_ENABLE)
+            v |= IIR_FIFO;
+        break;
+    case LCR:
+        v = u->lcr;
+        break;
+    case MCR:
+        v = u->mcr;
+        break;
+    case LSR:
+        v = u->lsr;
+        u->lsr &= (uint8_t)~LSR_OE;
+        break;
+    case MSR:
+        v = u->msr;
+        u->msr &= (uint8_t)~MSR_DELTAS;
+        break;
+    case SCR:
+        v = u->scr;
+        break;
+    }
+    update_irq(u);
+    pthread_mutex_unlock(&u->lock);
+    return v;
+}
+
+static void ser8250_write(void *dev, unsigned region, uint64_t offset, unsigned size,
+                          uint64_t value)
+{
+    (void)region;
+    (void)size;
+    struct ser8250 *u = dev;
+    uint8_t v = (uint8_t)value;
+    pthread_mutex_lock(&u->lock);
+    open_delayed(u);
+    switch (offset) {
+    case RBR_THR:
+        if (u->lcr & LCR_DLAB) {
+            u->dll = v;
+            break;
+        }
+        if (u->mcr & MCR_LOOP)
+            rx_push(u, v);
+        else
+            transmit(u, v);
+        u->thre_pending = true; /* empty again at once */
+        break;
+    case IER:
+        if (u->lcr & LCR_DLAB) {
+            u->dlm = v;
+            break;
+        }
+        /* enabling the THRE interrupt while THR is empty raises it */
+        if ((v & IER_THRE) && !(u->ier & IER_THRE))
+            u->thre_pending = true;
+        u->ier = v & 0x0f;
+        break;
+    case IIR_FCR:
+        if ((v ^ u->fcr) & FCR_ENABLE || (v & FCR_CLEAR_RX)) {
+            u->rx_count = u->rx_head = 0;
+            u->lsr &= (uint8_t)~LSR_DR;
+        }
+        u->fcr = v & (FCR_ENABLE | 0xc0);
+        break;
+    case LCR:
+        u->lcr = v;
+        break;
+    case MCR:
+        u->mcr = v & 0x1f;
+        update_msr(u);
+        break;
+    case LSR:
+    case MSR:
+        break; /* read-only on a 16550A */
+    case SCR:
+        u->scr = v;
+        break;
+    }
+    update_irq(u);
+    pthread_mutex_unlock(&u->lock);
+}
+
+static void ser8250_destroy(void *dev)
+{
+    struct ser8250 *u = dev;
+    flush_output(u);
+    if (u->batch_fd >= 0)
+        close(u->batch_fd);
+    if (u->opened_here)
+        hostdev_close(u->host);
+    pthread_mutex_destroy(&u->lock);
+    free(u);
+}
+
+static void *ser8250_create(struct vdev_ctx *ctx)
+{
+    struct ser8250 *u = calloc(1, sizeof(*u));
+    if (!u)
+        return NULL;
+    pthread_mutex_init(&u->lock, NULL);
+    u->ctx = ctx;
+    u->host = ctx->host;
+    u->lsr = LSR_THRE | LSR_TEMT;
+    u->batch_fd = -1;
+    update_msr(u);
+    u->msr &= (uint8_t)~MSR_DELTAS;
+    const struct optval *batch = &ctx->spec->opts[UART_OPT_BATCH];
+    if (batch->set && batch->u) {
+        u->batch_us = batch->u;
+        u->batch_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+        if (u->batch_fd < 0 || !event_add(ctx->loop, u->batch_fd, EPOLLIN, on_batch_timer, u)) {
+            log_msg(&ctx->log, LOGF_ERROR, "batch timer: %s", strerror(errno));
+            ser8250_destroy(u);
+            return NULL;
+        }
+    }
+    if (!watch_input(u)) {
+        ser8250_destroy(u);
+        return NULL;
+    }
+    return u;
+}
+
+static const struct vdev_model ser8250_model = {
+    .create = ser8250_create,
+    .destroy = ser8250_destroy,
+    .read = ser8250_read,
+    .write = ser8250_write,
+};
 
 static unsigned ser8250_claims(const struct vdev_spec *v, const struct vm_spec *vm,
                                struct region *out, unsigned max)
@@ -26,4 +422,5 @@ const struct vdev_type vdev_ser8250 = {
     .options = uart_options,
     .noptions = UART_OPT_COUNT,
     .claims = ser8250_claims,
+    .model = &ser8250_model,
 };

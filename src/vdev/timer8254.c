@@ -5,6 +5,7 @@
 #include "config/spec.h"
 
 #define PIT_PORTS 4
+#define PIT_PC_BASE 0x40
 #define PIT_PORT_B 0x61
 
 static unsigned pit_claims(const struct vdev_spec *v, const struct vm_spec *vm, struct region *out,
@@ -14,8 +15,10 @@ static unsigned pit_claims(const struct vdev_spec *v, const struct vm_spec *vm, 
     if (max < 2)
         return 0;
     unsigned n = vdev_claim_loc(v, PIT_PORTS, "counters and control", out, max);
-    out[n++] = (struct region){ .space = SPACE_IO, .base = PIT_PORT_B, .length = 1,
-                                .what = "port B (counter 2 gate)" };
+    /* Port B belongs to the PC's PIT, at its PC address */
+    if (v->loc.space == LOC_IO && v->loc.addr == PIT_PC_BASE)
+        out[n++] = (struct region){ .space = SPACE_IO, .base = PIT_PORT_B, .length = 1,
+                                    .what = "port B (counter 2 gate)" };
     return n;
 }
 

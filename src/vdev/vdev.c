@@ -20,7 +20,8 @@ const struct option_desc vdev_common_options[COMMON_OPT_COUNT] = {
                          .help = "this vdev's messages: filters and destination, like logger" },
     [COMMON_OPT_HOSTVECTOR] = { .name = "hostvector", .type = VT_COUNT, .max = UINT32_MAX,
                                 .arg = "N",
-                                .help = "host-side number of the controller's first line" },
+                                .help = "host-side numbering of the controller's lines: line N "
+                                        "is hostvector + N" },
 };
 
 extern const struct vdev_type vdev_ioapic, vdev_8259, vdev_timer8254, vdev_mc146818, vdev_hpet,

@@ -109,6 +109,8 @@ unsigned optval_count(const struct optval *v);
       .help = "real-time priority of the thread that reads host input" }
 
 extern const struct vdev_type *const vdev_types[];
+/* Implicit on x86, not declarable: the ACPI power-management block. */
+extern const struct vdev_type vdev_acpi_pm;
 extern const unsigned vdev_types_count;
 
 /* Look a type up by name; "vdev-X" is accepted as "X". */

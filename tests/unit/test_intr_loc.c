@@ -223,11 +223,20 @@ static void test_pass_errors(void **state)
     assert_refuses("pass loc mem:0x2000,r=0x1000",
                    "t.qvmconf:1:10: error: pass loc mem:0x2000 needs a LENGTH (QNX does not "
                    "document a default): loc SPEC,LENGTH[,FLAGS][=HOST]\n");
-    assert_refuses("pass loc 0x1000,4k,x", "t.qvmconf:1:20: error: pass flags 'x': a region the "
+    assert_refuses("pass loc 0x1000,4k,x", "t.qvmconf:1:10: error: pass flags: a region the "
                                            "guest cannot read is not possible with KVM (memory "
                                            "slots are always readable)\n");
-    assert_refuses("pass loc 0x1000,4k,nc", "t.qvmconf:1:20: error: pass flags 'nc': n "
-                                            "(uncached) and c (cached) exclude each other\n");
+    assert_refuses("pass loc 0x1000,4k,nc", "t.qvmconf:1:10: error: pass flags: n (uncached) "
+                                            "and c (cached) exclude each other\n");
+    /* several flag fields continue one another */
+    struct run *r = run_text("pass loc 0xd0000000,4k,r,+x");
+    assert_true(r->ok);
+    assert_int_equal(r->f.vm.passes[0].flags, PASS_R | PASS_X);
+    run_free(r);
+    assert_refuses("pass loc pci:8086/1234=pci:0:2",
+                   "t.qvmconf:1:10: error: pass loc: the guest side is a slot, "
+                   "pci:BUS:DEV[.FUNC]=HOST (pci:VID/DID alone passes that host device at an "
+                   "automatic slot)\n");
     assert_refuses("pass loc io:0x300=io:0x400", "t.qvmconf:1:19: error: pass loc: I/O ports pass "
                                                  "through at the same numbers; remove "
                                                  "'=io:0x400'\n");
@@ -274,13 +283,17 @@ static void test_memory_map_sorted_with_owners(void **state)
                              "vdev ser8250\n");
     assert_true(r->ok);
     const struct vm_spec *vm = &r->f.vm;
-    assert_int_equal(vm->nmap, 5);
+    assert_int_equal(vm->nmap, 8);
     assert_int_equal(vm->map[0].base, 0);
     assert_string_equal(vm->map[0].owner, "rom");
     assert_int_equal(vm->map[1].base, 0x100000);
     assert_string_equal(vm->map[2].owner, "vdev ioapic");
     assert_string_equal(vm->map[3].owner, "local APIC");
-    assert_int_equal(vm->map[4].space, SPACE_IO);
+    assert_string_equal(vm->map[4].owner, "KVM private pages (TSS, identity map)");
+    assert_int_equal(vm->map[5].space, SPACE_IO);
+    assert_string_equal(vm->map[5].owner, "vdev ser8250");
+    assert_string_equal(vm->map[6].owner, "vdev acpi-pm");
+    assert_int_equal(vm->map[7].base, 0x604);
     run_free(r);
 }
 

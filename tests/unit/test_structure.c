@@ -118,8 +118,9 @@ static void test_vdev_prefix_accepted(void **state)
     (void)state;
     struct run *r = run_text("vdev vdev-ser8250 vdev vdev-pckeyboard");
     assert_true(r->ok);
-    assert_int_equal(r->f.vm.nvdevs, 2);
+    assert_int_equal(r->f.vm.nvdevs, 3); /* and the implicit acpi-pm */
     assert_string_equal(r->f.vm.vdevs[0].type->name, "ser8250");
+    assert_string_equal(r->f.vm.vdevs[1].type->name, "pckeyboard");
     run_free(r);
 }
 

@@ -648,7 +648,9 @@ static void test_gic_implicit(void **state)
     assert_int_equal(region_at(r, SPACE_MEM, 0x080a0000)->length, 2 * 0x20000);
     run_free(r);
     r = run_text("ram 64m");
-    assert_int_equal(r->f.vm.nvdevs, 0); /* no gic on x86 */
+    assert_int_equal(r->f.vm.nvdevs, 1); /* no gic on x86: only the implicit acpi-pm */
+    assert_string_equal(r->f.vm.vdevs[0].type->name, "acpi-pm");
+    assert_true(r->f.vm.vdevs[0].implicit);
     run_free(r);
 }
 

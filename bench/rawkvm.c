@@ -1,0 +1,116 @@
+/* The baseline of `make bench`: the smallest KVM loop that runs a kqvm test
+ * guest. It sets the guest up as kqvm does (same memory, split irqchip, the
+ * same direct 64-bit entry) and then handles exits with a bare switch: what is
+ * left of kqvm's cost per exit is kqvm's own.
+ * usage: rawkvm GUEST.elf [CMDLINE] */
+#include "arch/x86/x86.h"
+#include "boot/elf.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define RAM_SIZE (64ull << 20)
+#define BOOT_BASE 0x1000
+#define PORT_UART 0x3f8
+#define PORT_PM1A_CNT 0x604
+
+static int die(const char *what)
+{
+    fprintf(stderr, "rawkvm: %s: %s\n", what, strerror(errno));
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        fprintf(stderr, "usage: rawkvm GUEST.elf [CMDLINE]\n");
+        return 2;
+    }
+    int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    if (kvm < 0)
+        return die("/dev/kvm");
+    int vm = ioctl(kvm, KVM_CREATE_VM, 0);
+    if (vm < 0)
+        return die("KVM_CREATE_VM");
+    uint64_t idmap = 0xfeffc000;
+    struct kvm_enable_cap split = { .cap = KVM_CAP_SPLIT_IRQCHIP, .args = { 24 } };
+    if (ioctl(vm, KVM_SET_IDENTITY_MAP_ADDR, &idmap) < 0 ||
+        ioctl(vm, KVM_SET_TSS_ADDR, 0xfeffd000ul) < 0 || ioctl(vm, KVM_ENABLE_CAP, &split) < 0)
+        return die("VM setup");
+    uint8_t *ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    struct kvm_userspace_memory_region slot = { .memory_size = RAM_SIZE,
+                                                .userspace_addr = (uintptr_t)ram };
+    if (ram == MAP_FAILED || ioctl(vm, KVM_SET_USER_MEMORY_REGION, &slot) < 0)
+        return die("memory");
+    struct guestmem_region region = { .gpa = 0, .length = RAM_SIZE, .host = ram };
+    struct guestmem mem = { .r = &region, .n = 1 };
+
+    int fd = open(argv[1], O_RDONLY);
+    struct stat st;
+    if (fd < 0 || fstat(fd, &st) < 0)
+        return die(argv[1]);
+    uint8_t *img = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    struct elf_loaded e;
+    const char *why = "mmap";
+    if (img == MAP_FAILED || !elf_load(&mem, img, (size_t)st.st_size, EM_X86_64, &e, &why)) {
+        fprintf(stderr, "rawkvm: %s: %s\n", argv[1], why);
+        return 1;
+    }
+
+    int cpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+    int run_size = ioctl(kvm, KVM_GET_VCPU_MMAP_SIZE, 0);
+    struct kvm_run *run = mmap(NULL, (size_t)run_size, PROT_READ | PROT_WRITE, MAP_SHARED, cpu, 0);
+    if (cpu < 0 || run == MAP_FAILED)
+        return die("vCPU");
+    struct {
+        struct kvm_cpuid2 c;
+        struct kvm_cpuid_entry2 e[256];
+    } cpuid = { .c.nent = 256 };
+    if (ioctl(kvm, KVM_GET_SUPPORTED_CPUID, &cpuid) < 0 || ioctl(cpu, KVM_SET_CPUID2, &cpuid) < 0)
+        return die("CPUID");
+    struct kvm_sregs sregs;
+    struct kvm_regs regs;
+    if (ioctl(cpu, KVM_GET_SREGS, &sregs) < 0 ||
+        !x86_build_boot_area(&mem, BOOT_BASE, 1, argc > 2 ? argv[2] : NULL, e.entry, &sregs,
+                             &regs) ||
+        ioctl(cpu, KVM_SET_SREGS, &sregs) < 0 || ioctl(cpu, KVM_SET_REGS, &regs) < 0)
+        return die("boot state");
+    uint32_t tsc_khz = (uint32_t)ioctl(cpu, KVM_GET_TSC_KHZ, 0);
+
+    uint64_t exits = 0;
+    for (;;) {
+        if (ioctl(cpu, KVM_RUN, 0) < 0) {
+            if (errno == EINTR)
+                continue;
+            return die("KVM_RUN");
+        }
+        exits++;
+        if (run->exit_reason != KVM_EXIT_IO && run->exit_reason != KVM_EXIT_MMIO) {
+            fprintf(stderr, "rawkvm: exit reason %u\n", run->exit_reason);
+            return 1;
+        }
+        if (run->exit_reason != KVM_EXIT_IO)
+            continue;
+        uint8_t *data = (uint8_t *)run + run->io.data_offset;
+        if (run->io.direction == KVM_EXIT_IO_IN) {
+            /* the UART's line status says "transmitter empty"; the rest reads all ones */
+            memset(data, run->io.port == PORT_UART + 5 ? 0x60 : 0xff, run->io.size);
+            continue;
+        }
+        if (run->io.port == PORT_UART)
+            fputc(data[0], stdout);
+        else if (run->io.port == PORT_PM1A_CNT && run->io.size == 2 && (data[1] & 0x20))
+            break;
+    }
+    printf("rawkvm: %llu exits, guest TSC %u kHz\n", (unsigned long long)exits, tsc_khz);
+    return 0;
+}

@@ -1,0 +1,526 @@
+#!/bin/bash
+# kvm-sandbox.sh - run a command on a machine with a working /dev/kvm.
+#
+# Usage:
+#   scripts/kvm-sandbox.sh [--smp N] [--mem MiB] [--timeout SECONDS] [--cpu MODEL] DIR -- COMMAND [ARGS...]
+#
+# Runs COMMAND with ARGS in DIR (COMMAND is a program or script path relative to
+# DIR; a bare name that exists in DIR is run as ./NAME, any other bare name is
+# looked up in PATH, e.g. `env VAR=x ./prog` or `sh ./t.sh`). Exits with COMMAND's
+# exit status; COMMAND's stdout and stderr (merged) appear on stdout line by line.
+#
+# - If the host's /dev/kvm opens read-write and KVM_GET_API_VERSION answers 12,
+#   the command runs locally: cd DIR && timeout SECONDS COMMAND ARGS. No QEMU.
+# - Otherwise it boots a Debian cloud kernel in QEMU/TCG with an emulated AMD SVM
+#   CPU (nested KVM: kvm_amd works under TCG, VMX does not). DIR is copied into the
+#   initramfs at /work; the guest loads irqbypass, kvm (force_emulation_prefix=1,
+#   so test guests can force KVM's instruction emulator with "ud2; .ascii \"kvm\"")
+#   and kvm_amd, mounts proc, sysfs, devtmpfs, devpts, a tmpfs on /tmp and
+#   /dev/shm, makes /dev/kvm mode 0666, and runs the command as root with stdin
+#   from /dev/null, PATH=/bin:/sbin:/usr/bin:/usr/sbin (busybox applets: sh, cat,
+#   grep, sed, awk, timeout, kill, sleep, mktemp, ...), HOME=/root, TMPDIR=/tmp
+#   and KVM_SANDBOX=qemu. Host environment variables are not passed in.
+#   Programs in DIR must be static binaries or busybox sh scripts.
+#   The exit status comes back through a marker line with a per-run random nonce
+#   on the serial console ("KVM-SANDBOX-EXIT-<nonce> <status>"), which is not
+#   printed.
+#
+# Options (defaults in brackets):
+#   --smp N          guest (L1) vCPUs [2]. Nested KVM works with 1 or 2; KVM lets a
+#                    VMM create more vCPUs than L1 has CPUs, so 2 L2 vCPUs also run
+#                    with --smp 1, time-sliced instead of in parallel.
+#   --mem MiB        guest memory [1024]
+#   --timeout S      limit for the whole run, boot included [600]; also applied in
+#                    local mode
+#   --cpu MODEL      QEMU -cpu model [max]. "max" and "EPYC-Rome,+svm" both give
+#                    kvm_amd with nested paging; max also has vGIF/vNMI-free warnings
+#                    off and was as fast or faster (see timings below).
+#
+# Exit status: COMMAND's status, or
+#   77   sandbox unavailable (no QEMU and cannot install it, kernel package not
+#        downloadable, KVM modules do not load, ...): callers report tests skipped
+#   124  the run hit --timeout (boot included)
+#   125  sandbox failure (QEMU died, kernel panic, no exit marker, bad usage)
+#   The reason is printed on stderr.
+#
+# Environment:
+#   KVM_SANDBOX_MODE=auto|local|qemu   force local or QEMU mode [auto]
+#   KVM_SANDBOX_CACHE=DIR              cache directory [<repo>/build/sandbox]
+#   KVM_SANDBOX_DEBUG=1                copy the guest's boot console to stderr
+#   KVM_SANDBOX_KERNEL_ARGS="..."      extra guest kernel command line arguments
+#
+# Dependencies (installed with apt-get when missing, `apt-get update` only if an
+# install is needed): qemu-system-x86, busybox-static, cpio, lz4 (optional: used
+# to unpack the kernel for a faster PVH boot). The kernel is the package that
+# linux-image-cloud-amd64 depends on, fetched with `apt-get download` once and
+# cached, with the prepared base initramfs (busybox, modules, /init), under
+# build/sandbox/. Each run only appends a cpio archive of DIR to it. Delete
+# build/sandbox/ to pick up a newer kernel.
+#
+# Measured timings (Debian 12 host, 2 cores, QEMU 7.2 TCG, kernel 6.1.0-56-cloud-amd64,
+# defaults --smp 2 --mem 1024 --cpu max; wall clock, medians of repeated runs on an
+# otherwise idle host; a busy host adds up to 1-2 s):
+#   @TIMINGS@
+set -euo pipefail
+
+PROG=kvm-sandbox
+SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO_ROOT=$(dirname "$SCRIPT_DIR")
+CACHE=${KVM_SANDBOX_CACHE:-$REPO_ROOT/build/sandbox}
+BASE_FORMAT=1            # bump when the layout of the base initramfs changes
+
+SMP=2
+MEM=1024
+TIMEOUT=600
+CPU=EPYC-Rome,+svm
+
+say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+die() { # die STATUS MESSAGE...
+	local st=$1
+	shift
+	say "$*"
+	exit "$st"
+}
+unavailable() { die 77 "sandbox unavailable: $*"; }
+usage() {
+	# the header comment, up to the measured timings
+	sed -n '2,/^# Measured timings/{/^# Measured timings/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"
+	exit 0
+}
+
+# ------------------------------------------------------------------ arguments
+while [ $# -gt 0 ]; do
+	case $1 in
+	--smp | --mem | --timeout | --cpu)
+		[ $# -ge 2 ] || die 125 "$1 needs a value"
+		opt=${1#--} val=$2
+		shift 2
+		;;
+	--smp=* | --mem=* | --timeout=* | --cpu=*)
+		opt=${1%%=*} opt=${opt#--} val=${1#*=}
+		shift
+		;;
+	-h | --help) usage ;;
+	--) die 125 "missing DIR before --" ;;
+	-*) die 125 "unknown option $1 (see --help)" ;;
+	*) break ;;
+	esac
+	case $opt in
+	smp) SMP=$val ;;
+	mem) MEM=$val ;;
+	timeout) TIMEOUT=$val ;;
+	cpu) CPU=$val ;;
+	esac
+	if [ "$opt" != cpu ] && ! [[ $val =~ ^[1-9][0-9]*$ ]]; then
+		die 125 "--$opt needs a positive integer, not '$val'"
+	fi
+done
+[ $# -ge 3 ] && [ "$2" = -- ] || die 125 "usage: $0 [--smp N] [--mem MiB] [--timeout S] [--cpu MODEL] DIR -- COMMAND [ARGS...]"
+DIR=$1
+shift 2
+[ -d "$DIR" ] || die 125 "$DIR is not a directory"
+CMD=$1
+shift
+# a bare name that exists in DIR means the file in DIR
+if [[ $CMD != */* ]] && [ -e "$DIR/$CMD" ]; then CMD=./$CMD; fi
+
+# ------------------------------------------------------------------ local /dev/kvm
+host_kvm_works() {
+	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
+	# KVM_GET_API_VERSION = _IO(0xAE, 0x00); perl's ioctl returns the value
+	perl -e 'open(my $f, "+<", "/dev/kvm") or exit 1;
+		my $v = ioctl($f, 0xAE00, 0); exit((defined $v && $v == 12) ? 0 : 1)' 2>/dev/null
+}
+
+MODE=${KVM_SANDBOX_MODE:-auto}
+case $MODE in
+auto) if host_kvm_works; then MODE=local; else MODE=qemu; fi ;;
+local | qemu) ;;
+*) die 125 "KVM_SANDBOX_MODE must be auto, local or qemu" ;;
+esac
+if [ "$MODE" = local ]; then
+	cd "$DIR"
+	exec timeout -k 10 "$TIMEOUT" "$CMD" "$@"
+fi
+
+# ------------------------------------------------------------------ dependencies
+SUDO=()
+run_root() { "${SUDO[@]}" "$@"; }
+apt_updated=
+apt_install() { # apt_install PKG... (quietly; returns non-zero on failure)
+	if [ "$(id -u)" -ne 0 ]; then
+		sudo -n true 2>/dev/null || { say "need root (or password-less sudo) to install: $*"; return 1; }
+		SUDO=(sudo -n)
+	fi
+	local log=$CACHE/apt.log
+	say "installing $* (apt-get; log in $log)"
+	export DEBIAN_FRONTEND=noninteractive
+	if [ -z "$apt_updated" ]; then
+		run_root apt-get update -qq >"$log" 2>&1 || true
+		apt_updated=1
+	fi
+	run_root apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=300 "$@" >>"$log" 2>&1 || {
+		tail -n 5 "$log" >&2
+		return 1
+	}
+}
+pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+
+ensure_qemu() {
+	command -v qemu-system-x86_64 >/dev/null && return 0
+	apt_install qemu-system-x86 && command -v qemu-system-x86_64 >/dev/null ||
+		unavailable "qemu-system-x86_64 is missing and package qemu-system-x86 could not be installed"
+}
+
+# Tools needed only to build the cache (busybox-static, cpio, lz4 is optional).
+ensure_build_tools() {
+	local missing=()
+	pkg_installed busybox-static || missing+=(busybox-static)
+	command -v cpio >/dev/null || missing+=(cpio)
+	if [ ${#missing[@]} -gt 0 ]; then
+		apt_install "${missing[@]}" || unavailable "cannot install ${missing[*]}"
+	fi
+	command -v lz4 >/dev/null || apt_install lz4 || say "lz4 not available: booting the compressed kernel (slower)"
+}
+
+# ------------------------------------------------------------------ kernel
+KDIR=$CACHE/kernel       # vmlinuz, vmlinux (if unpacked), config, modules/, modules.order, package
+
+module_deps() { # module_deps FILE -> the depends= list, comma separated
+	case $1 in
+	*.ko.xz) xz -dc "$1" ;;
+	*.ko.zst) zstd -qdc "$1" ;;
+	*.ko.gz) gzip -dc "$1" ;;
+	*) cat "$1" ;;
+	esac | tr '\0' '\n' | sed -n 's/^depends=//p' | head -n 1
+}
+
+prepare_kernel() {
+	[ -f "$KDIR/ok" ] && return 0
+	local meta=linux-image-cloud-amd64 kpkg
+	resolve() { apt-cache depends "$meta" 2>/dev/null | awk '/Depends: linux-image-/{print $2; exit}'; }
+	kpkg=$(resolve)
+	if [ -z "$kpkg" ]; then
+		# no package lists yet: an update is needed
+		if [ "$(id -u)" -eq 0 ]; then apt-get update -qq >/dev/null 2>&1 || true
+		elif sudo -n true 2>/dev/null; then sudo -n apt-get update -qq >/dev/null 2>&1 || true; fi
+		apt_updated=1
+		kpkg=$(resolve)
+	fi
+	[ -n "$kpkg" ] || unavailable "cannot resolve the kernel package behind $meta (apt-cache depends $meta)"
+
+	mkdir -p "$CACHE/dl"
+	local deb
+	deb=$(ls "$CACHE/dl/${kpkg}"_*.deb 2>/dev/null | head -n 1 || true)
+	if [ -z "$deb" ]; then
+		say "downloading $kpkg (apt-get download, about 27 MB)"
+		(cd "$CACHE/dl" && apt-get download "$kpkg" >"$CACHE/download.log" 2>&1) || {
+			tail -n 5 "$CACHE/download.log" >&2
+			unavailable "apt-get download $kpkg failed"
+		}
+		deb=$(ls "$CACHE/dl/${kpkg}"_*.deb | head -n 1)
+	fi
+
+	local x=$CACHE/kernel.tmp
+	rm -rf "$x" "$KDIR.new"
+	mkdir -p "$x" "$KDIR.new/modules"
+	dpkg-deb -x "$deb" "$x" || unavailable "dpkg-deb -x $deb failed"
+	local kver
+	kver=$(ls "$x/lib/modules" | head -n 1)
+	[ -n "$kver" ] && [ -f "$x/boot/vmlinuz-$kver" ] || unavailable "$deb has no kernel image"
+	cp "$x/boot/vmlinuz-$kver" "$KDIR.new/vmlinuz"
+	cp "$x/boot/config-$kver" "$KDIR.new/config"
+
+	# kvm-amd and what it depends on (from each module's .modinfo depends=), in load order
+	declare -A path=() done=()
+	local f n order=()
+	while IFS= read -r f; do
+		n=${f##*/}
+		n=${n%%.ko*}
+		path[${n//-/_}]=$f
+	done < <(find "$x/lib/modules/$kver/kernel" -name '*.ko*')
+	visit() {
+		local m=${1//-/_} d
+		[ -n "${done[$m]:-}" ] && return 0
+		[ -n "${path[$m]:-}" ] || unavailable "module $m not found in $kpkg"
+		done[$m]=1
+		for d in $(module_deps "${path[$m]}" | tr ',' ' '); do visit "$d"; done
+		order+=("$m")
+	}
+	visit kvm_amd
+	for n in "${order[@]}"; do
+		f=${path[$n]}
+		case $f in
+		*.ko.xz) xz -dc "$f" ;;
+		*.ko.zst) zstd -qdc "$f" ;;
+		*.ko.gz) gzip -dc "$f" ;;
+		*) cat "$f" ;;
+		esac >"$KDIR.new/modules/$n.ko"
+	done
+	printf '%s\n' "${order[@]}" >"$KDIR.new/modules.order"
+
+	# Uncompressed vmlinux for QEMU's PVH entry: saves the in-guest decompression
+	# (about 0.25 s a boot). Only for LZ4 kernels (Debian's); the boot self-test
+	# falls back to vmlinuz if it does not work.
+	if grep -q '^CONFIG_PVH=y' "$KDIR.new/config" && grep -q '^CONFIG_KERNEL_LZ4=y' "$KDIR.new/config" &&
+		command -v lz4 >/dev/null; then
+		local off
+		off=$(grep -abo -m 1 $'\x02\x21\x4c\x18' "$KDIR.new/vmlinuz" | head -n 1 | cut -d: -f1 || true)
+		if [ -n "$off" ]; then
+			tail -c +"$((off + 1))" "$KDIR.new/vmlinuz" | lz4 -dc >"$KDIR.new/vmlinux" 2>/dev/null || true
+			[ "$(head -c 4 "$KDIR.new/vmlinux" 2>/dev/null)" = $'\x7fELF' ] || rm -f "$KDIR.new/vmlinux"
+		fi
+	fi
+	echo "$kpkg" >"$KDIR.new/package"
+	touch "$KDIR.new/ok"
+	rm -rf "$x" "$KDIR"
+	mv "$KDIR.new" "$KDIR"
+}
+
+# ------------------------------------------------------------------ base initramfs
+# /init of the guest. Per-run settings come from /sandbox/run.conf (NONCE) and
+# /sandbox/cmd (the command, shell-quoted), appended by each run.
+make_init() {
+	cat <<'EOF'
+#!/bin/sh
+# kvm-sandbox guest init (PID 1: must never exit)
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin HOME=/root TMPDIR=/tmp KVM_SANDBOX=qemu
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs -o mode=1777 tmpfs /tmp
+mkdir -p /dev/pts /dev/shm
+mount -t devpts -o ptmxmode=0666 devpts /dev/pts
+mount -t tmpfs -o mode=1777 tmpfs /dev/shm
+. /sandbox/run.conf
+# wait until the console has sent everything (stty sets termios with TCSADRAIN)
+drain() { stty onlcr </dev/console 2>/dev/null; }
+fail() {
+	drain
+	echo "KVM-SANDBOX-FAIL-$NONCE $*"
+	drain
+	poweroff -f
+	sleep 100
+}
+for m in $(cat /lib/modules/modules.order); do
+	p=
+	[ "$m" = kvm ] && p=force_emulation_prefix=1
+	err=$(insmod "/lib/modules/$m.ko" $p 2>&1) || fail 77 "insmod $m.ko $p failed: $err; $(dmesg | grep -i -E 'kvm|svm' | tail -n 3 | tr '\n' ' ')"
+done
+[ -c /dev/kvm ] || fail 77 "no /dev/kvm after loading the KVM modules: $(dmesg | grep -i -E 'kvm|svm' | tail -n 3 | tr '\n' ' ')"
+chmod 0666 /dev/kvm
+echo "KVM-SANDBOX-START-$NONCE"
+sh /sandbox/cmd </dev/null >/dev/console 2>&1
+st=$?
+drain
+echo "KVM-SANDBOX-EXIT-$NONCE $st"
+drain
+poweroff -f
+sleep 100
+EOF
+}
+
+BUSYBOX=/bin/busybox
+build_base() { # build_base KEY
+	local st=$CACHE/base.tmp a
+	rm -rf "$st"
+	mkdir -p "$st"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc,work,sandbox,lib/modules}
+	cp "$BUSYBOX" "$st/bin/busybox"
+	for a in $("$BUSYBOX" --list-full); do
+		[ -e "$st/$a" ] || ln -s /bin/busybox "$st/$a"
+	done
+	[ -e "$st/bin/sh" ] || ln -s busybox "$st/bin/sh"
+	cp "$KDIR"/modules/*.ko "$KDIR/modules.order" "$st/lib/modules/"
+	make_init >"$st/init"
+	chmod 755 "$st/init"
+	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$st/etc/passwd"
+	printf 'root:x:0:\n' >"$st/etc/group"
+	(cd "$st" && find . | LC_ALL=C sort | cpio -o -H newc -R 0:0 --quiet) >"$CACHE/base.cpio.new"
+	mv "$CACHE/base.cpio.new" "$CACHE/base.cpio"
+	echo "$1" >"$CACHE/base.key"
+	rm -rf "$st" "$CACHE/boot.conf"
+}
+
+base_key() {
+	echo "$BASE_FORMAT $(cat "$KDIR/package" 2>/dev/null) $(stat -c '%s-%Y' "$BUSYBOX" 2>/dev/null)" \
+		"$(make_init | md5sum | cut -d' ' -f1)"
+}
+
+# ------------------------------------------------------------------ running QEMU
+# Kernel command line: quiet console; panic -> reboot -> QEMU exits (-no-reboot);
+# no crypto self-tests (about 0.3 s a boot); probe one UART only; no speculation
+# mitigations (about 0.1 s a boot and 5% per KVM exit under TCG: a test sandbox
+# has nothing to protect); trust the TSC (clocksource tsc instead of HPET MMIO,
+# which TCG emulates slowly; also lets L1 KVM give L2 a stable kvmclock).
+APPEND="console=ttyS0 quiet loglevel=0 panic=-1 rdinit=/init cryptomgr.notests=1 8250.nr_uarts=1"
+APPEND+=" mitigations=off tsc=reliable"
+APPEND+=${KVM_SANDBOX_KERNEL_ARGS:+ $KVM_SANDBOX_KERNEL_ARGS}
+
+# run_qemu KERNEL INITRD NONCE TIMEOUT OUTDIR -> sets RUN_RESULT (EXIT n | FAIL n msg | EOF),
+# RUN_QEMU_STATUS; command output goes to stdout.
+run_qemu() {
+	local kernel=$1 initrd=$2 nonce=$3 limit=$4 out=$5
+	local bios=()
+	[ -f /usr/share/qemu/qboot.rom ] && bios=(-bios /usr/share/qemu/qboot.rom)
+	rm -f "$out/fifo" "$out/result"
+	mkfifo "$out/fifo"
+	timeout -k 5 "$limit" qemu-system-x86_64 \
+		-nodefaults -no-user-config -display none -no-reboot \
+		-accel tcg,thread=multi -M q35,sata=off,smbus=off -cpu "$CPU" -smp "$SMP" -m "$MEM" \
+		"${bios[@]}" -serial stdio \
+		-kernel "$kernel" -initrd "$initrd" -append "$APPEND" \
+		</dev/null >"$out/fifo" 2>"$out/qemu.err" &
+	QPID=$!
+	# Console filter: drop everything up to the start marker (firmware, kernel),
+	# turn \r\n into \n, print the command's output, stop at the exit marker.
+	perl -e '
+		use strict; $| = 1;
+		my ($nonce, $resf, $logf, $debug) = @ARGV;
+		open(my $log, ">", $logf) or die;
+		my $started = 0; my $res = "EOF";
+		while (my $l = <STDIN>) {
+			$l =~ s/\r+\n\z/\n/;
+			if (!$started) {
+				print $log $l; print STDERR $l if $debug;
+				if ($l =~ /KVM-SANDBOX-START-\Q$nonce\E\n/) { $started = 1; print $log "[started]\n"; }
+				elsif ($l =~ /KVM-SANDBOX-FAIL-\Q$nonce\E (\d+) (.*)/) { $res = "FAIL $1 $2"; last; }
+				next;
+			}
+			my $i = index($l, "KVM-SANDBOX-EXIT-$nonce ");
+			if ($i >= 0) {
+				print substr($l, 0, $i);
+				$res = "EXIT " . (substr($l, $i) =~ /^\S+ (\d+)/ ? $1 : 125);
+				last;
+			}
+			print $l;
+		}
+		$res = "EOF started" if $res eq "EOF" && $started;
+		open(my $r, ">", $resf) or die; print $r "$res\n"; close $r;
+	' "$nonce" "$out/result" "$out/console.log" "${KVM_SANDBOX_DEBUG:-}" <"$out/fifo" || true
+	RUN_RESULT=$(cat "$out/result" 2>/dev/null || echo EOF)
+	# QEMU powers off right after the marker; give it a moment, then stop it.
+	local i
+	for i in $(seq 50); do
+		kill -0 "$QPID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill "$QPID" 2>/dev/null || true
+	RUN_QEMU_STATUS=0
+	wait "$QPID" || RUN_QEMU_STATUS=$?
+	QPID=
+}
+
+shq() { REPLY="'${1//\'/\'\\\'\'}'"; } # single-quote for sh
+
+# make_run_cpio STAGEDIR NONCE CMD [ARGS...] -> cpio archive on stdout
+make_run_cpio() {
+	local st=$1 nonce=$2 line="exec" a
+	shift 2
+	for a in "$@"; do
+		shq "$a"
+		line+=" $REPLY"
+	done
+	mkdir -p "$st/sandbox"
+	printf 'NONCE=%s\n' "$nonce" >"$st/sandbox/run.conf"
+	printf 'cd /work || exit 125\n%s\n' "$line" >"$st/sandbox/cmd"
+	(cd "$st" && find . -mindepth 1 | cpio -o -H newc -R 0:0 --quiet)
+}
+
+new_nonce() { od -An -N8 -tx8 /dev/urandom | tr -d ' \n'; }
+
+# Boot once with `true` to check that everything works, and pick the kernel
+# image (vmlinux via PVH if it boots, else vmlinuz).
+selftest() {
+	local k nonce tmp
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/kvm-sandbox-selftest.XXXXXX")
+	local last=""
+	for k in vmlinux vmlinuz; do
+		[ -f "$KDIR/$k" ] || continue
+		nonce=$(new_nonce)
+		mkdir -p "$tmp/st/work"
+		{ cat "$CACHE/base.cpio"; make_run_cpio "$tmp/st" "$nonce" true; } >"$tmp/initrd"
+		run_qemu "$KDIR/$k" "$tmp/initrd" "$nonce" 120 "$tmp" >/dev/null
+		case $RUN_RESULT in
+		"EXIT 0")
+			echo "BOOT_KERNEL=$k" >"$CACHE/boot.conf"
+			rm -rf "$tmp"
+			return 0
+			;;
+		"FAIL 77 "*)
+			rm -rf "$tmp"
+			unavailable "${RUN_RESULT#FAIL 77 }"
+			;;
+		esac
+		last="$k: $RUN_RESULT (qemu status $RUN_QEMU_STATUS): $(tail -n 3 "$tmp/console.log" "$tmp/qemu.err" 2>/dev/null | tr '\n' ' ')"
+		say "self-test boot with $k failed: $last"
+	done
+	rm -rf "$tmp"
+	unavailable "the sandbox self-test boot failed: $last"
+}
+
+prepare() {
+	mkdir -p "$CACHE" || unavailable "cannot create $CACHE"
+	ensure_qemu
+	local key
+	key=$(base_key)
+	if [ -f "$KDIR/ok" ] && [ -f "$CACHE/base.cpio" ] && [ "$(cat "$CACHE/base.key" 2>/dev/null)" = "$key" ] &&
+		[ -f "$CACHE/boot.conf" ]; then
+		return 0
+	fi
+	exec 9>"$CACHE/.lock"
+	flock 9
+	if ! [ -f "$KDIR/ok" ] || ! [ -f "$CACHE/base.cpio" ] || [ "$(cat "$CACHE/base.key" 2>/dev/null)" != "$(base_key)" ]; then
+		ensure_build_tools
+		prepare_kernel
+		build_base "$(base_key)"
+	fi
+	[ -f "$CACHE/boot.conf" ] || selftest
+	exec 9>&-
+}
+
+# ------------------------------------------------------------------ main (QEMU mode)
+QPID=
+TMP=
+cleanup() {
+	[ -n "$QPID" ] && kill "$QPID" 2>/dev/null
+	[ -n "$TMP" ] && rm -rf "$TMP"
+	return 0
+}
+trap cleanup EXIT
+trap 'cleanup; exit 130' INT
+trap 'cleanup; exit 143' TERM HUP
+
+prepare
+BOOT_KERNEL=vmlinuz
+. "$CACHE/boot.conf"
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/kvm-sandbox.XXXXXX")
+mkdir -p "$TMP/st"
+cp -a "$DIR" "$TMP/st/work" || die 125 "cannot copy $DIR"
+NONCE=$(new_nonce)
+{ cat "$CACHE/base.cpio"; make_run_cpio "$TMP/st" "$NONCE" "$CMD" "$@"; } >"$TMP/initrd" ||
+	die 125 "cannot build the initramfs"
+rm -rf "$TMP/st"
+
+run_qemu "$KDIR/$BOOT_KERNEL" "$TMP/initrd" "$NONCE" "$TIMEOUT" "$TMP"
+
+case $RUN_RESULT in
+"EXIT "*) exit "${RUN_RESULT#EXIT }" ;;
+"FAIL 77 "*) unavailable "${RUN_RESULT#FAIL 77 }" ;;
+esac
+if [ "$RUN_QEMU_STATUS" = 124 ] || [ "$RUN_QEMU_STATUS" = 137 ]; then
+	if [ "$RUN_RESULT" = "EOF started" ]; then
+		die 124 "timed out after $TIMEOUT s: $CMD was still running"
+	fi
+	die 124 "timed out after $TIMEOUT s while booting the sandbox (no command output yet)"
+fi
+say "sandbox failure: QEMU exited with status $RUN_QEMU_STATUS without reporting the command's exit status"
+if [ "$RUN_RESULT" != "EOF started" ]; then
+	say "guest console before the command started (last lines):"
+	tail -n 20 "$TMP/console.log" >&2
+fi
+if [ -s "$TMP/qemu.err" ]; then
+	say "QEMU stderr:"
+	grep -v "TCG doesn't support requested feature" "$TMP/qemu.err" | tail -n 20 >&2
+fi
+exit 125

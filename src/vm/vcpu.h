@@ -1,0 +1,17 @@
+/* vCPU threads: one host thread per `cpu`, named vcpu0..N, with the cpu's
+ * runmask as its affinity and its sched as its policy and priority. */
+#ifndef KQVM_VM_VCPU_H
+#define KQVM_VM_VCPU_H
+
+#include <stdbool.h>
+
+struct vm;
+
+bool vcpus_create(struct vm *vm); /* KVM vCPUs, before the boot state is set */
+bool vcpus_start(struct vm *vm);  /* the threads */
+/* Make every vCPU leave KVM_RUN now (immediate_exit plus a signal). */
+void vcpus_kick(struct vm *vm);
+/* Join the threads and release the vCPUs. */
+void vcpus_destroy(struct vm *vm);
+
+#endif

@@ -1,0 +1,361 @@
+/* VM assembly from the spec, the run, and the lifecycle. */
+#include "vm/vm_internal.h"
+
+#include "util/log.h"
+#include "vm/vcpu.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+int kvm_ioctl_checked(int fd, unsigned long req, void *arg, const char *what)
+{
+    int r;
+    do
+        r = ioctl(fd, req, arg);
+    while (r < 0 && errno == EINTR);
+    if (r < 0)
+        log_error("%s: %s", what, strerror(errno));
+    return r;
+}
+
+void vm_stop(struct vm *vm, enum vm_outcome why)
+{
+    int expected = VM_RUNNING;
+    if (!atomic_compare_exchange_strong(&vm->outcome, &expected, (int)why))
+        return;
+    vcpus_kick(vm);
+    event_wake(&vm->loop);
+}
+
+void vm_request_poweroff(struct vm *vm)
+{
+    log_info("guest powered off");
+    vm_stop(vm, VM_POWEROFF);
+}
+
+void vm_request_reset(struct vm *vm)
+{
+    log_info("guest reset the machine");
+    vm_stop(vm, VM_RESET);
+}
+
+void vm_request_quit(struct vm *vm)
+{
+    log_info("quit from the terminal");
+    vm->signo = SIGINT;
+    vm_stop(vm, VM_SIGNAL);
+}
+
+/* ---- refusing what this build cannot run ---- */
+
+static bool check_runnable(const struct vm_spec *spec)
+{
+    bool ok = true;
+    if (spec->arch != arch_host()) {
+        log_error("this configuration is for %s; this host is %s (dryrun can check it here)",
+                  arch_name(spec->arch), arch_name(arch_host()));
+        return false;
+    }
+    for (unsigned i = 0; i < spec->nvdevs; i++) {
+        const struct vdev_spec *v = &spec->vdevs[i];
+        if (!v->type->model) {
+            log_error("vdev %s (%s): its device model is not built yet; dryrun accepts this "
+                      "configuration, running it is refused", v->type->name, srcloc_str(&v->at));
+            ok = false;
+        }
+    }
+    for (unsigned i = 0; i < spec->npasses; i++) {
+        log_error("pass (%s): pass-through is not built yet; running it is refused",
+                  srcloc_str(&spec->passes[i].at));
+        ok = false;
+    }
+    return ok;
+}
+
+/* ---- memory ---- */
+
+static bool setup_memory(struct vm *vm)
+{
+    const struct vm_spec *spec = vm->spec;
+    vm->mem.r = calloc(spec->nmem ? spec->nmem : 1, sizeof(*vm->mem.r));
+    if (!vm->mem.r)
+        return false;
+    for (unsigned i = 0; i < spec->nmem; i++) {
+        const struct mem_spec *m = &spec->mem[i];
+        void *host = mmap(NULL, m->length, PROT_READ | PROT_WRITE,
+                          MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (host == MAP_FAILED) {
+            log_error("%s at %s: cannot allocate %llu bytes: %s", m->rom ? "rom" : "ram",
+                      srcloc_str(&m->at), (unsigned long long)m->length, strerror(errno));
+            return false;
+        }
+        vm->mem.r[vm->mem.n++] = (struct guestmem_region){ .gpa = m->base, .length = m->length,
+                                                          .host = host, .rom = m->rom };
+        struct kvm_userspace_memory_region slot = {
+            .slot = i,
+            .flags = m->rom ? KVM_MEM_READONLY : 0,
+            .guest_phys_addr = m->base,
+            .memory_size = m->length,
+            .userspace_addr = (uintptr_t)host,
+        };
+        if (kvm_ioctl_checked(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot,
+                              "KVM_SET_USER_MEMORY_REGION") < 0)
+            return false;
+    }
+    /* The accessor binary-searches: sort by GPA (the resolver excluded overlaps). */
+    for (unsigned i = 1; i < vm->mem.n; i++)
+        for (unsigned j = i; j > 0 && vm->mem.r[j].gpa < vm->mem.r[j - 1].gpa; j--) {
+            struct guestmem_region t = vm->mem.r[j];
+            vm->mem.r[j] = vm->mem.r[j - 1];
+            vm->mem.r[j - 1] = t;
+        }
+    return true;
+}
+
+/* ---- vdevs ---- */
+
+static bool setup_vdevs(struct vm *vm)
+{
+    const struct vm_spec *spec = vm->spec;
+    vm->vdevs = calloc(spec->nvdevs ? spec->nvdevs : 1, sizeof(*vm->vdevs));
+    if (!vm->vdevs)
+        return false;
+    for (unsigned i = 0; i < spec->nvdevs; i++) {
+        const struct vdev_spec *v = &spec->vdevs[i];
+        struct vdev_instance *inst = &vm->vdevs[vm->nvdevs++];
+        inst->spec = v;
+        struct vdev_ctx *ctx = &inst->ctx;
+        ctx->spec = v;
+        ctx->vm_spec = spec;
+        ctx->vm = vm;
+        ctx->mem = &vm->mem;
+        ctx->loop = &vm->loop;
+        ctx->host = vm->hostdevs[i];
+        char *label = NULL;
+        if (asprintf(&label, v->named && strcmp(v->name, v->type->name) ? "vdev %s (%s)"
+                                                                         : "vdev %s",
+                     v->type->name, v->name) < 0)
+            label = NULL;
+        log_ctx_for(&ctx->log, label, v->logs, v->nlogs);
+        ctx->irq = calloc(v->nintr ? v->nintr : 1, sizeof(*ctx->irq));
+        if (!label || !ctx->irq)
+            return false;
+        inst->dev = v->type->model->create(ctx);
+        if (!inst->dev) {
+            log_error("vdev %s (%s) could not be created", v->type->name, srcloc_str(&v->at));
+            return false;
+        }
+        /* The ranges it answers: the same claims the resolver checked. */
+        struct region claims[8];
+        unsigned n = v->type->claims && !v->pci ? v->type->claims(v, spec, claims, 8) : 0;
+        for (unsigned k = 0; k < n; k++) {
+            struct bus_range br = { .base = claims[k].base, .length = claims[k].length,
+                                    .model = v->type->model, .dev = inst->dev, .region = k,
+                                    .owner = ctx->log.prefix };
+            if (!bus_add(claims[k].space == SPACE_IO ? &vm->pio : &vm->mmio, &br))
+                return false;
+        }
+    }
+    if (!bus_seal(&vm->pio) || !bus_seal(&vm->mmio)) {
+        log_internal("overlapping bus ranges after resolution");
+        return false;
+    }
+    return true;
+}
+
+static void destroy_vdevs(struct vm *vm)
+{
+    for (unsigned i = vm->nvdevs; i-- > 0;) {
+        struct vdev_instance *inst = &vm->vdevs[i];
+        if (inst->dev && inst->spec->type->model->destroy)
+            inst->spec->type->model->destroy(inst->dev);
+        free((char *)inst->ctx.log.prefix);
+        free(inst->ctx.irq);
+    }
+    free(vm->vdevs);
+    vm->vdevs = NULL;
+    vm->nvdevs = 0;
+}
+
+/* ---- signals ---- */
+
+static void on_signal(void *arg, uint32_t events)
+{
+    (void)events;
+    struct vm *vm = arg;
+    struct signalfd_siginfo si;
+    while (read(vm->sigfd, &si, sizeof(si)) == sizeof(si)) {
+        switch (si.ssi_signo) {
+        case SIGINT:
+        case SIGTERM:
+        case SIGHUP:
+            log_info("stopping on signal %d", (int)si.ssi_signo);
+            vm->signo = (int)si.ssi_signo;
+            vm_stop(vm, VM_SIGNAL);
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+static bool stop_requested(void *arg)
+{
+    struct vm *vm = arg;
+    return atomic_load(&vm->outcome) != VM_RUNNING;
+}
+
+/* ---- one boot ---- */
+
+static void vm_destroy(struct vm *vm)
+{
+    vcpus_destroy(vm);
+    destroy_vdevs(vm);
+    bus_free(&vm->pio);
+    bus_free(&vm->mmio);
+    for (unsigned i = 0; i < vm->mem.n; i++)
+        munmap(vm->mem.r[i].host, vm->mem.r[i].length);
+    free(vm->mem.r);
+    if (vm->vm_fd >= 0)
+        close(vm->vm_fd);
+    if (vm->kvm_fd >= 0)
+        close(vm->kvm_fd);
+    event_free(&vm->loop);
+    pthread_mutex_destroy(&vm->unclaimed_lock);
+}
+
+static bool open_kvm(struct vm *vm)
+{
+    vm->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+    if (vm->kvm_fd < 0) {
+        log_error("cannot open /dev/kvm: %s (is KVM available on this host?)", strerror(errno));
+        return false;
+    }
+    int version = ioctl(vm->kvm_fd, KVM_GET_API_VERSION, 0);
+    if (version != KVM_API_VERSION) {
+        log_error("/dev/kvm speaks API version %d; kqvm needs %d", version, KVM_API_VERSION);
+        return false;
+    }
+    static const struct {
+        int cap;
+        const char *name;
+    } needed[] = {
+        { KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY" },
+        { KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT" },
+        { KVM_CAP_SPLIT_IRQCHIP, "KVM_CAP_SPLIT_IRQCHIP" },
+        { KVM_CAP_READONLY_MEM, "KVM_CAP_READONLY_MEM" },
+    };
+    for (unsigned i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
+        if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, needed[i].cap) <= 0) {
+            log_error("this host's KVM lacks %s, which kqvm needs", needed[i].name);
+            return false;
+        }
+    }
+    vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
+    if (vm->vm_fd < 0) {
+        log_error("KVM_CREATE_VM: %s", strerror(errno));
+        return false;
+    }
+    return true;
+}
+
+static enum vm_outcome vm_boot(const struct vm_spec *spec, struct hostdev **hostdevs, int sigfd,
+                               int *signo)
+{
+    struct vm vm = { .spec = spec, .kvm_fd = -1, .vm_fd = -1, .hostdevs = hostdevs,
+                     .sigfd = sigfd };
+    atomic_init(&vm.outcome, VM_RUNNING);
+    pthread_mutex_init(&vm.unclaimed_lock, NULL);
+    bool ok = event_init(&vm.loop) && event_add(&vm.loop, sigfd, EPOLLIN, on_signal, &vm) &&
+              open_kvm(&vm) && arch_vm_init(&vm) && setup_memory(&vm) && setup_vdevs(&vm) &&
+              load_images(&vm) && vcpus_create(&vm) && arch_boot_setup(&vm) &&
+              vcpus_start(&vm);
+    if (ok)
+        event_run(&vm.loop, stop_requested, &vm);
+    else
+        vm_stop(&vm, VM_HOST_ERROR);
+    enum vm_outcome outcome = (enum vm_outcome)atomic_load(&vm.outcome);
+    *signo = vm.signo;
+    vm_destroy(&vm);
+    return outcome;
+}
+
+/* ---- the whole run ---- */
+
+static int open_signals(void)
+{
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    sigaddset(&set, SIGHUP);
+    /* Blocked in every thread (vCPU threads inherit the mask); read by the loop. */
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN); /* a closed hostdev peer must not kill the VM */
+    return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
+int vm_main(const struct vm_spec *spec)
+{
+    log_setup(spec->system, spec->loggers, spec->nloggers);
+    if (!check_runnable(spec))
+        return KQVM_EXIT_CONFIG;
+    if (spec->nloads == 0) {
+        log_error("nothing to run: the configuration loads no guest image (load FILE)");
+        return KQVM_EXIT_CONFIG;
+    }
+    int sigfd = open_signals();
+    if (sigfd < 0) {
+        log_error("signalfd: %s", strerror(errno));
+        return KQVM_EXIT_HOST_ERROR;
+    }
+    /* Host endpoints outlive guest restarts. */
+    struct hostdev **hostdevs = calloc(spec->nvdevs ? spec->nvdevs : 1, sizeof(*hostdevs));
+    int status = KQVM_EXIT_HOST_ERROR;
+    bool ok = hostdevs != NULL;
+    for (unsigned i = 0; ok && i < spec->nvdevs; i++) {
+        const struct vdev_spec *v = &spec->vdevs[i];
+        bool common;
+        unsigned idx;
+        if (!vdev_option_find(v->type, "hostdev", &common, &idx) || common ||
+            !v->opts[idx].set)
+            continue;
+        unsigned delayed;
+        if (vdev_option_find(v->type, "delayed", &common, &delayed) && v->opts[delayed].set)
+            continue; /* opened by the vdev at the guest's first access */
+        hostdevs[i] = hostdev_open(v->named ? v->name : v->type->name, &v->opts[idx]);
+        ok = hostdevs[i] != NULL;
+    }
+    const bool restart = spec->vars[VAR_RESET_ACTION].e == 0;
+    while (ok) {
+        int signo = 0;
+        enum vm_outcome o = vm_boot(spec, hostdevs, sigfd, &signo);
+        if (o == VM_RESET && restart) {
+            log_info("restarting the guest (set reset-action exit ends the VM instead)");
+            continue;
+        }
+        switch (o) {
+        case VM_POWEROFF: status = KQVM_EXIT_POWEROFF; break;
+        case VM_RESET: status = KQVM_EXIT_RESET; break;
+        case VM_CRASH: status = KQVM_EXIT_CRASH; break;
+        case VM_UNSUPPORTED: status = KQVM_EXIT_UNSUPPORTED; break;
+        case VM_SIGNAL: status = KQVM_EXIT_SIGNAL_BASE + signo; break;
+        case VM_RUNNING:
+        case VM_HOST_ERROR: status = KQVM_EXIT_HOST_ERROR; break;
+        }
+        break;
+    }
+    for (unsigned i = 0; hostdevs && i < spec->nvdevs; i++)
+        hostdev_close(hostdevs[i]);
+    free(hostdevs);
+    close(sigfd);
+    return status;
+}

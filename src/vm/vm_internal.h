@@ -1,0 +1,94 @@
+/* The VM's state, shared by src/vm and src/arch. Includes <linux/kvm.h>:
+ * vdevs never include this file. */
+#ifndef KQVM_VM_VM_INTERNAL_H
+#define KQVM_VM_VM_INTERNAL_H
+
+#include "vdev/vdev.h"
+#include "vdev/vdev_ctx.h"
+#include "vm/bus.h"
+#include "vm/event.h"
+#include "vm/guestmem.h"
+#include "vm/vm.h"
+
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <stdatomic.h>
+
+enum vm_outcome {
+    VM_RUNNING,
+    VM_POWEROFF,
+    VM_RESET,
+    VM_CRASH,       /* triple fault */
+    VM_UNSUPPORTED, /* an instruction or internal error kqvm could not handle */
+    VM_SIGNAL,      /* SIGINT, SIGTERM, SIGHUP, or the terminal escape */
+    VM_HOST_ERROR,
+};
+
+struct vcpu {
+    struct vm *vm;
+    unsigned index;
+    int fd;
+    struct kvm_run *run;
+    size_t run_size;
+    pthread_t thread;
+    bool thread_started;
+    uint64_t exits;
+};
+
+struct vdev_instance {
+    const struct vdev_spec *spec;
+    void *dev;
+    struct vdev_ctx ctx;
+};
+
+/* Where the boot vCPU starts (set by the loader, used by the arch code). */
+struct boot_entry {
+    uint64_t entry;
+    bool found;         /* an image with an entry point was loaded */
+    uint64_t lo, hi;    /* the extent of everything loaded, for the boot-area check */
+    bool any_loaded;
+};
+
+enum { UNCLAIMED_LOGGED_MAX = 64 };
+
+struct vm {
+    const struct vm_spec *spec;
+    int kvm_fd, vm_fd;
+    struct guestmem mem;
+    struct bus pio, mmio;
+    struct vcpu *vcpus;
+    unsigned nvcpus;
+    struct vdev_instance *vdevs;
+    unsigned nvdevs;
+    struct hostdev **hostdevs; /* per vdev, kept across restarts (owned by vm_main) */
+    struct event_loop loop;
+    int sigfd;
+    _Atomic int outcome; /* enum vm_outcome; the first request wins */
+    int signo;
+    struct boot_entry boot;
+    /* unclaimed addresses already logged (space << 63 | addr) */
+    pthread_mutex_t unclaimed_lock;
+    uint64_t unclaimed_logged[UNCLAIMED_LOGGED_MAX];
+    unsigned nunclaimed_logged;
+};
+
+/* Ask the VM to stop with this outcome (the first request wins); any thread. */
+void vm_stop(struct vm *vm, enum vm_outcome why);
+
+/* KVM helpers */
+int kvm_ioctl_checked(int fd, unsigned long req, void *arg, const char *what);
+
+/* Arch hooks (src/arch/x86) */
+bool arch_vm_init(struct vm *vm);            /* after KVM_CREATE_VM, before vCPUs */
+bool arch_vcpu_init(struct vcpu *v);         /* CPUID and such, every vCPU */
+bool arch_boot_setup(struct vm *vm);         /* boot data and the boot vCPU's registers */
+/* An exit the generic loop does not know; false stops the VM (outcome set). */
+bool arch_handle_exit(struct vcpu *v);
+void arch_dump_registers(struct vcpu *v, const char *why);
+/* Deliver a fault for the access the vCPU is stopped at ("unsupported ... fail"). */
+void arch_fail_access(struct vcpu *v);
+
+/* Loaders (src/boot) */
+bool load_images(struct vm *vm);
+
+#endif
