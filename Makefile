@@ -56,8 +56,8 @@ CONFIG ?= examples/demo.qvmconf
 run: all $(BUILD)/kqvm.static
 	@scripts/run-vm.sh $(CONFIG)
 
-bench: all
-	@echo "no benchmarks yet: the VM runner arrives with issue 3"
+bench: all $(BUILD)/kqvm.static $(BUILD)/rawkvm.static
+	@bench/run.sh
 
 FUZZ_CC := clang
 FUZZ_FLAGS := -std=gnu11 -g -O1 -Isrc -D_GNU_SOURCE -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all

@@ -87,6 +87,7 @@ int main(int argc, char **argv)
     uint32_t tsc_khz = (uint32_t)ioctl(cpu, KVM_GET_TSC_KHZ, 0);
 
     uint64_t exits = 0;
+    bool dlab = false; /* the UART's divisor latch: writes to 0x3f8 are not text then */
     for (;;) {
         if (ioctl(cpu, KVM_RUN, 0) < 0) {
             if (errno == EINTR)
@@ -106,7 +107,9 @@ int main(int argc, char **argv)
             memset(data, run->io.port == PORT_UART + 5 ? 0x60 : 0xff, run->io.size);
             continue;
         }
-        if (run->io.port == PORT_UART)
+        if (run->io.port == PORT_UART + 3)
+            dlab = data[0] & 0x80;
+        else if (run->io.port == PORT_UART && !dlab)
             fputc(data[0], stdout);
         else if (run->io.port == PORT_PM1A_CNT && run->io.size == 2 && (data[1] & 0x20))
             break;

@@ -15,7 +15,7 @@ const struct global_desc global_options[] = {
       "a virtual device; opens a vdev context (see the vdev list)" },
     { "load", G_LOAD, 1, "[TYPE] load [ADDR,]FILE",
       "put FILE into guest memory; ELF and Linux kernels are recognised, others copied raw" },
-    { "cmdline", G_CMDLINE, 1, "cmdline STRING", "kernel command line for Linux guests" },
+    { "cmdline", G_CMDLINE, 1, "cmdline STRING", "the guest's command line (Linux; ELF guests find it in the boot info)" },
     { "pass", G_PASS, 0, "pass [loc SPEC[,LENGTH][,FLAGS][=HOST]] [intr INTR[,ATTR][=HOST]]",
       "pass-through: map a host resource into the guest, or forward a host interrupt" },
     { "reserve", G_RESERVE, 2, "reserve loc SPEC[,LENGTH] | reserve intr [CONTROLLER:]N",

@@ -21,8 +21,8 @@ if [ "$rc" -eq 77 ]; then
     done
     exit 0
 fi
-cat "$log"
+grep -v '^# running' "$log"
 if [ "$rc" -ne 0 ] && ! grep -q '^FAIL' "$log"; then
-    echo "FAIL guest suite: the sandbox exited with status $rc"
+    echo "FAIL guest suite: the sandbox exited with status $rc (last: $(grep '^# running' "$log" | tail -n 1))"
 fi
 exit 0

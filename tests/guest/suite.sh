@@ -9,7 +9,7 @@
 #   # expect-boots: N        (reset tests) wait for N boot lines, then SIGTERM kqvm
 # Prints PASS/FAIL lines. Run from the staging root: ./kqvm, tests/guest/, build/guests/.
 KQVM=${KQVM:-./kqvm}
-TIMEOUT=${GUEST_TIMEOUT:-120}
+TIMEOUT=${GUEST_TIMEOUT:-60}
 out=${TMPDIR:-/tmp}/guest-out.$$
 
 header() { sed -n "s/^# $1: //p" "$2"; }
@@ -34,12 +34,13 @@ run_until_boots() { # $1 config, $2 boots wanted: kqvm runs in the background
 for conf in tests/guest/*.qvmconf; do
     name=${conf#tests/guest/}
     name=${name%.qvmconf}
+    echo "# running $name (uptime $(cut -d' ' -f1 /proc/uptime) s)"
     why=""
     boots=$(header expect-boots "$conf")
     if [ -n "$boots" ]; then
         run_until_boots "$conf" "$boots"
     else
-        timeout "$TIMEOUT" "$KQVM" "@$conf" >"$out" 2>&1
+        timeout -s KILL "$TIMEOUT" "$KQVM" "@$conf" >"$out" 2>&1
         rc=$?
     fi
     want=$(header expect-status "$conf")
