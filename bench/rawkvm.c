@@ -80,8 +80,8 @@ int main(int argc, char **argv)
     struct kvm_sregs sregs;
     struct kvm_regs regs;
     if (ioctl(cpu, KVM_GET_SREGS, &sregs) < 0 ||
-        !x86_build_boot_area(&mem, BOOT_BASE, 1, argc > 2 ? argv[2] : NULL, e.entry, &sregs,
-                             &regs) ||
+        !x86_build_boot_area(&mem, BOOT_BASE, 1, argc > 2 ? argv[2] : NULL, NULL, e.entry,
+                             &sregs, &regs) ||
         ioctl(cpu, KVM_SET_SREGS, &sregs) < 0 || ioctl(cpu, KVM_SET_REGS, &regs) < 0)
         return die("boot state");
     uint32_t tsc_khz = (uint32_t)ioctl(cpu, KVM_GET_TSC_KHZ, 0);

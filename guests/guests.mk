@@ -23,7 +23,8 @@ GUEST_SRC := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 GUEST_OUT := $(BUILD)/guests
 
 GUEST_NAMES := demo test_ram test_rom test_smp test_uart test_reset test_triple \
-               test_unclaimed test_int3 test_cpuid bench_pio
+               test_unclaimed test_int3 test_cpuid bench_pio test_irq test_irq_level \
+               test_irq_mask test_madt
 GUEST_ELFS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.elf)
 GUEST_DATA := $(GUEST_OUT)/test_rom.bin
 
@@ -36,7 +37,8 @@ GUEST_LDFLAGS := -static -nostdlib -no-pie -Wl,--no-dynamic-linker -Wl,--build-i
                  -Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,-z,norelro \
                  -Wl,--no-warn-rwx-segments -T $(GUEST_SRC)/kit/guest.ld
 
-GUEST_KIT_C := serial.c idt.c gdt.c user.c smp.c power.c kit.c test.c kstring.c cmdline.c tsc.c
+GUEST_KIT_C := serial.c idt.c gdt.c user.c smp.c power.c kit.c test.c kstring.c cmdline.c tsc.c \
+               acpi.c lapic.c ioapic.c pic.c pit.c hpet.c rtc.c irq.c irqtest.c
 GUEST_KIT_S := isr.S user_entry.S smp_tramp.S
 GUEST_KIT_OBJS := $(GUEST_KIT_C:%.c=$(GUEST_OUT)/kit/%.o) $(GUEST_KIT_S:%.S=$(GUEST_OUT)/kit/%.o)
 GUEST_START := $(GUEST_OUT)/kit/start.o

@@ -66,7 +66,7 @@ check "json" 0 "$KQVM" ram 64m set dryrun-format json dryrun &&
         echo "PASS cli: dryrun JSON parses and holds the map"
     else echo "FAIL cli: dryrun JSON: $(cat "$tmp/perr" | tail -1)"; fi
 
-check "running a vdev without a model is refused" 2 "$KQVM" ram 64m load tests/configs/files/tiny.bin vdev ioapic &&
-    contains "running names the vdev" "$tmp/err" "vdev ioapic (<command line>:1:48): its device model is not built yet"
+check "running a vdev without a model is refused" 2 "$KQVM" ram 64m load tests/configs/files/tiny.bin vdev wdt-ib700 &&
+    contains "running names the vdev" "$tmp/err" "vdev wdt-ib700 (<command line>:1:48): its device model is not built yet"
 check "set ? after an error" 2 "$KQVM" bogus set '?'
 check "running without KVM" 1 "$KQVM" ram 64m load tests/configs/files/tiny.bin

@@ -34,7 +34,8 @@ struct kqvm_boot_info {
     uint32_t nmem;        /* entries in mem[] */
     uint64_t cmdline;     /* GPA of the command line, 0 if there is none */
     uint64_t page_tables; /* GPA of the PML4 (B) */
-    uint64_t reserved[4];
+    uint64_t rsdp;        /* GPA of the ACPI RSDP, 0 if none */
+    uint64_t reserved[3];
     struct kqvm_boot_mem mem[]; /* sorted by base */
 };
 

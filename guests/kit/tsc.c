@@ -47,6 +47,14 @@ int tsc_khz_known(void)
     return khz_known;
 }
 
+void tsc_set_khz(uint64_t khz)
+{
+    if (khz) {
+        khz_cache = khz;
+        khz_known = 1;
+    }
+}
+
 uint64_t tsc_deadline_us(uint64_t us)
 {
     return rdtsc() + us * tsc_khz() / 1000;

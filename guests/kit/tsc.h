@@ -11,6 +11,9 @@
 uint64_t tsc_khz(void);
 /* Nonzero if tsc_khz() came from CPUID rather than the fallback. */
 int tsc_khz_known(void);
+/* Replaces the estimate with a measured one (e.g. pit_calibrate_tsc_khz,
+ * hpet_calibrate_tsc_khz); tsc_khz_known() is then true. 0 is ignored. */
+void tsc_set_khz(uint64_t khz);
 /* The TSC value timeout_us microseconds from now. */
 uint64_t tsc_deadline_us(uint64_t us);
 /* Nonzero once rdtsc() has passed the deadline. */

@@ -13,6 +13,10 @@
 # Exit status, kqvm's where qemu can tell: 0 powered off, 3 reset or triple
 # fault (qemu cannot tell those apart), 124 timeout, other: qemu failed.
 # Not kqvm: no ser8250 quirks, unclaimed MMIO reads 0 under qemu, no ROM.
+# Environment: QEMU_CPU (default qemu64), QEMU_MACHINE (default pc; q35 for
+# an HPET whose timers can route to GSIs 16-23), MKBOOT_ARGS (more options
+# for mkboot.py: --ioapic, --iso, --no-iso, --hpet, --no-pcat, ... for the
+# ACPI tables, which describe qemu's PC by default).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 out=${BUILD:-build}/guests/qemu
@@ -25,11 +29,11 @@ while getopts m:c:a:r:d:t: o; do
     r) roms="$roms --rom $OPTARG" ;;
     d) datas="$datas -device loader,file=${OPTARG#*,},addr=${OPTARG%%,*},force-raw=on" ;;
     t) tmo=$OPTARG ;;
-    *) sed -n '9,10p' "$0" >&2; exit 2 ;;
+    *) sed -n '8,9p' "$0" >&2; exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { sed -n '9,10p' "$0" >&2; exit 2; }
+[ $# -ge 1 ] || { sed -n '8,9p' "$0" >&2; exit 2; }
 elf=$1
 shift
 [ "${1:-}" = "--" ] && shift
@@ -42,11 +46,12 @@ fi
 boot=$out/boot.$$.bin
 trap 'rm -f "$boot"' EXIT
 # shellcheck disable=SC2086
-python3 "$here/mkboot.py" "$boot" "$mem" "$ncpus" ${has_cmdline:+--cmdline "$cmdline"} $roms
+python3 "$here/mkboot.py" "$boot" "$mem" "$ncpus" ${has_cmdline:+--cmdline "$cmdline"} $roms \
+    ${MKBOOT_ARGS:-}
 
 set +e
 # shellcheck disable=SC2086
-timeout "$tmo" qemu-system-x86_64 -M pc -accel tcg -cpu "${QEMU_CPU:-qemu64}" -m "$mem" \
+timeout "$tmo" qemu-system-x86_64 -M "${QEMU_MACHINE:-pc}" -accel tcg -cpu "${QEMU_CPU:-qemu64}" -m "$mem" \
     -smp "$ncpus" -display none -monitor none -serial stdio -no-reboot \
     -bios "$out/stub.bin" \
     -device loader,file="$boot",addr=0x1000,force-raw=on \

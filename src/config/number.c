@@ -2,7 +2,7 @@
 
 #include <stdio.h>
 
-static int digit_value(char c)
+int hex_digit_value(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -48,7 +48,7 @@ bool parse_number(const char *s, size_t len, enum num_kind kind, uint64_t *out,
     size_t first = i;
     uint64_t v = 0;
     for (; i < len; i++) {
-        int dv = digit_value(s[i]);
+        int dv = hex_digit_value(s[i]);
         if (dv < 0 || (unsigned)dv >= base)
             break;
         if (v > (UINT64_MAX - (unsigned)dv) / base)

@@ -21,5 +21,7 @@ struct num_error {
 
 bool parse_number(const char *s, size_t len, enum num_kind kind, uint64_t *out,
                   struct num_error *err);
+/* The value of a hexadecimal digit, or -1. */
+int hex_digit_value(char c);
 
 #endif

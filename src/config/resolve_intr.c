@@ -313,6 +313,25 @@ void resolve_interrupts(struct resolver *r)
                 p->host_vector = (uint64_t)c->hostvector + p->intr.line;
         }
     }
+    /* KVM's in-kernel irqchip has one GSI per number for its I/O APIC and 8259 both */
+    if (vm->vars[VAR_KERNEL_IRQCHIP].b) {
+        for (unsigned i = 0; i < vm->nintrs; i++) {
+            for (unsigned j = 0; j < i; j++) {
+                const struct intr_assign *a = &vm->intrs[j], *b = &vm->intrs[i];
+                if (a->line != b->line || a->controller == b->controller ||
+                    vm->controllers[a->controller].lines == 0 ||
+                    vm->controllers[b->controller].lines == 0)
+                    continue;
+                const struct intr_assign *later = srcloc_before(&a->at, &b->at) ? b : a;
+                const struct intr_assign *earlier = later == b ? a : b;
+                resolver_error(r, &later->at, "set kernel-irqchip on: %s:%u and %s:%u are the "
+                               "same KVM GSI %u, already used by %s at %s",
+                               vm->controllers[later->controller].name, later->line,
+                               vm->controllers[earlier->controller].name, earlier->line,
+                               later->line, earlier->user, srcloc_str(&earlier->at));
+            }
+        }
+    }
     /* The interrupt table reads by controller and line. */
     if (vm->nintrs)
         qsort(vm->intrs, vm->nintrs, sizeof(*vm->intrs), assign_cmp);

@@ -22,24 +22,31 @@ const char *vdev_label(struct resolver *r, const struct vdev_spec *v)
     return arena_printf(r->a, "vdev %s", v->type->name);
 }
 
-void resolve_vdev_open(struct resolver *r, const struct cfg_entry *e)
+/* A new vdev of type declared at `at`; returns its index. */
+static unsigned new_vdev(struct resolver *r, const struct vdev_type *type, struct srcloc at)
 {
-    const struct cfg_context *x = &r->cfg->ctxs[e->ctx];
-    r->ctx_index[e->ctx] = -1;
-    if (!x->type)
-        return;
     struct vm_spec *vm = r->vm;
     vm->vdevs = arena_grow(r->a, vm->vdevs, &r->cap_vdevs, vm->nvdevs + 1, sizeof(*vm->vdevs));
     r->vwork = arena_grow(r->a, r->vwork, &r->cap_vwork, vm->nvdevs + 1, sizeof(*r->vwork));
     struct vdev_spec *v = &vm->vdevs[vm->nvdevs];
     memset(v, 0, sizeof(*v));
     memset(&r->vwork[vm->nvdevs], 0, sizeof(r->vwork[0]));
-    r->vwork[vm->nvdevs].entry = (size_t)(e - r->cfg->entries);
-    v->type = x->type;
-    v->at = x->type_word->loc;
-    v->opts = arena_alloc(r->a, (x->type->noptions + 1) * sizeof(*v->opts));
+    v->type = type;
+    v->at = at;
+    v->opts = arena_alloc(r->a, (type->noptions + 1) * sizeof(*v->opts));
     v->controller_index = -1;
-    r->ctx_index[e->ctx] = (int)vm->nvdevs++;
+    return vm->nvdevs++;
+}
+
+void resolve_vdev_open(struct resolver *r, const struct cfg_entry *e)
+{
+    const struct cfg_context *x = &r->cfg->ctxs[e->ctx];
+    r->ctx_index[e->ctx] = -1;
+    if (!x->type)
+        return;
+    unsigned i = new_vdev(r, x->type, x->type_word->loc);
+    r->vwork[i].entry = (size_t)(e - r->cfg->entries);
+    r->ctx_index[e->ctx] = (int)i;
 }
 
 void resolve_vdev_option(struct resolver *r, const struct cfg_entry *e)
@@ -225,23 +232,56 @@ static const struct source implicit_source = { .name = "<implicit>", .dir = "." 
 
 /* A vdev every VM of an architecture has: the arm64 gic (unless the
  * configuration declares one) and the x86 ACPI power-management block. */
-static void add_implicit(struct resolver *r, const struct vdev_type *type)
+static const struct token implicit_token = { .text = "", .loc = { &implicit_source, 1, 1 } };
+
+/* loc: where the implicit vdev sits (NULL: its default); it is added only when
+ * no vdev of the type is declared there (or at all, without loc). */
+static void add_implicit(struct resolver *r, const struct vdev_type *type,
+                         const struct guest_loc *loc)
 {
-    for (unsigned i = 0; i < r->vm->nvdevs; i++)
-        if (r->vm->vdevs[i].type == type)
+    for (unsigned i = 0; i < r->vm->nvdevs; i++) {
+        const struct vdev_spec *o = &r->vm->vdevs[i];
+        if (o->type != type)
+            continue;
+        const struct optval *l = &r->vwork[i].common[COMMON_OPT_LOC];
+        if (!loc || (l->set && l->loc.space == loc->space && l->loc.addr == loc->addr))
             return;
-    struct vm_spec *vm = r->vm;
-    vm->vdevs = arena_grow(r->a, vm->vdevs, &r->cap_vdevs, vm->nvdevs + 1, sizeof(*vm->vdevs));
-    r->vwork = arena_grow(r->a, r->vwork, &r->cap_vwork, vm->nvdevs + 1, sizeof(*r->vwork));
-    struct vdev_spec *v = &vm->vdevs[vm->nvdevs];
-    memset(v, 0, sizeof(*v));
-    memset(&r->vwork[vm->nvdevs], 0, sizeof(r->vwork[0]));
-    v->type = type;
-    v->at = (struct srcloc){ .src = &implicit_source, .line = 1, .col = 1 };
-    v->opts = arena_alloc(r->a, (type->noptions + 1) * sizeof(*v->opts));
-    v->controller_index = -1;
-    v->implicit = true;
-    vm->nvdevs++;
+    }
+    unsigned i = new_vdev(r, type, (struct srcloc){ .src = &implicit_source, .line = 1, .col = 1 });
+    r->vm->vdevs[i].implicit = true;
+    if (loc)
+        r->vwork[i].common[COMMON_OPT_LOC] =
+            (struct optval){ .set = true, .loc = *loc, .arg = &implicit_token };
+}
+
+/* set kernel-irqchip on: KVM's I/O APIC and 8259 pair exist at their PC
+ * addresses whatever the configuration says; declared ones must sit there. */
+static void kernel_irqchip_layout(struct resolver *r)
+{
+    static const struct guest_loc ioapic = { .space = LOC_MEM, .addr = 0xfec00000 };
+    static const struct guest_loc master = { .space = LOC_IO, .addr = 0x20 };
+    static const struct guest_loc slave = { .space = LOC_IO, .addr = 0xa0 };
+    const struct vm_spec *vm = r->vm;
+    const struct vdev_spec *first = NULL;
+    for (unsigned i = 0; i < vm->nvdevs; i++) {
+        const struct vdev_spec *v = &vm->vdevs[i];
+        const struct optval *l = &r->vwork[i].common[COMMON_OPT_LOC];
+        if (v->type != &vdev_ioapic)
+            continue;
+        if (first) {
+            resolver_error(r, &v->at, "set kernel-irqchip on: KVM has one I/O APIC; a second "
+                           "ioapic (the first is at %s) needs kernel-irqchip off",
+                           srcloc_str(&first->at));
+            continue;
+        }
+        first = v;
+        if (l->set && (l->loc.space != LOC_MEM || l->loc.addr != ioapic.addr))
+            resolver_error(r, &l->arg->loc, "set kernel-irqchip on: KVM's I/O APIC is at "
+                           "mem:0xfec00000, not %s", loc_text(r->a, &l->loc));
+    }
+    add_implicit(r, &vdev_ioapic, NULL);
+    add_implicit(r, &vdev_8259, &master);
+    add_implicit(r, &vdev_8259, &slave);
 }
 
 /* Named vdevs appear under the VM's runtime directory: two may not share a name. */
@@ -267,10 +307,13 @@ static void check_names(struct resolver *r)
 
 void resolve_vdevs_finish(struct resolver *r)
 {
-    if (r->vm->arch == ARCH_ARM64)
-        add_implicit(r, vdev_type_find("gic"));
-    else
-        add_implicit(r, &vdev_acpi_pm);
+    if (r->vm->arch == ARCH_ARM64) {
+        add_implicit(r, vdev_type_find("gic"), NULL);
+    } else {
+        add_implicit(r, &vdev_acpi_pm, NULL);
+        if (r->vm->vars[VAR_KERNEL_IRQCHIP].b)
+            kernel_irqchip_layout(r);
+    }
     for (unsigned i = 0; i < r->vm->nvdevs; i++)
         vdev_finish(r, i);
     check_names(r);

@@ -37,6 +37,13 @@ const struct option_desc var_table[VAR_COUNT] = {
                            .defval = "on",
                            .help = "in-kernel vGIC with list registers (on) or kqvm's own GIC "
                                    "driving the vCPU IRQ line (off)" },
+    [VAR_IRQ_STATS] = { .name = "irq-stats", .type = VT_BOOL, .defval = "off",
+                        .help = "print every interrupt pin's counters and latencies when the "
+                                "VM ends, and on SIGUSR1" },
+    [VAR_KERNEL_IRQCHIP] = { .name = "kernel-irqchip", .type = VT_BOOL, .arch = ARCH_X86_64,
+                             .defval = "off",
+                             .help = "KVM's in-kernel I/O APIC and 8259 (fixed addresses) "
+                                     "instead of kqvm's; local APICs are in KVM either way" },
     [VAR_LEGACY_FREE] = { .name = "legacy-free", .type = VT_BOOL, .arch = ARCH_X86_64,
                           .defval = "off",
                           .help = "tell the guest (ACPI FADT) that there are no legacy PC devices" },

@@ -1,34 +1,27 @@
-/* The line API vdevs use to raise interrupts: set a line's level or pulse an
- * edge. A line belongs to a controller (ioapic, 8259, gic) that delivers it.
- * A vdev whose intr names no running controller gets NULL: calls are no-ops. */
+/* The line API vdevs use to raise interrupts: a line is a vdev's output wired
+ * to an input pin of an interrupt controller (and, for the PC's ISA lines, to
+ * the 8259's pin of the same number too). A vdev sets its level, or pulses an
+ * edge, and may ask to be told when the guest ends the interrupt (EOI). Lines
+ * a vdev's configuration does not wire are NULL, and every call accepts NULL. */
 #ifndef KQVM_IRQ_IRQ_H
 #define KQVM_IRQ_IRQ_H
 
 #include <stdbool.h>
 
-struct irq_line {
-    /* The controller's input for this line. */
-    void (*set)(struct irq_line *line, bool level);
-    void *controller;
-    unsigned number;
-    bool level; /* as last set by the device */
-};
+struct irq_line;
 
-static inline void irq_set_level(struct irq_line *l, bool level)
-{
-    if (l && l->level != level) {
-        l->level = level;
-        l->set(l, level);
-    }
-}
-
-static inline void irq_pulse(struct irq_line *l)
-{
-    if (l) {
-        l->set(l, true);
-        l->set(l, false);
-        l->level = false;
-    }
-}
+/* The device's output level: the controller sees the OR of every line on a pin.
+ * A line has one driver, its device, which serialises its calls (under its
+ * own lock): two threads driving one line at once could mis-count the pin. */
+void irq_set_level(struct irq_line *l, bool level);
+/* A rising and a falling edge: for edge-triggered devices. */
+void irq_pulse(struct irq_line *l);
+/* fn(arg) runs when the guest EOIs an interrupt this line raised through a
+ * level-triggered pin (edge-triggered EOIs do not leave the guest). It runs on
+ * a vCPU thread or the event thread, with no interrupt lock held. */
+void irq_set_eoi_handler(struct irq_line *l, void (*fn)(void *arg), void *arg);
+/* The device merged n interrupts into one (a late host timer): counted as
+ * coalesced on the line's pins. */
+void irq_line_coalesced(struct irq_line *l, unsigned n);
 
 #endif

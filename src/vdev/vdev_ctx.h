@@ -21,8 +21,13 @@ struct vdev_ctx {
     const struct guestmem *mem;
     struct event_loop *loop;
     struct log_ctx log;
-    struct irq_line **irq; /* one per spec->intr[k]; NULL where nothing delivers it */
+    /* one per spec->intr[k] (index below spec->nintr), wired before create;
+     * NULL where nothing delivers it */
+    struct irq_line **irq;
     struct hostdev *host;  /* its hostdev endpoints, or NULL */
+    /* interrupt controllers: the way to the vCPUs, and the chip they register */
+    struct irq_backend *irqb;
+    struct irq_chip *chip;
 };
 
 /* Lifecycle requests a vdev may make (any thread). */

@@ -1,6 +1,7 @@
 /* The vCPU threads and the exit dispatch. */
 #include "vm/vcpu.h"
 
+#include "irq/kvm.h"
 #include "util/log.h"
 #include "vm/vm_internal.h"
 
@@ -206,6 +207,7 @@ static void *vcpu_thread(void *arg)
     sigaddset(&set, SIG_KICK);
     pthread_sigmask(SIG_UNBLOCK, &set, NULL);
     while (atomic_load(&vm->outcome) == VM_RUNNING) {
+        irq_backend_before_run(vm->irqb, v);
         int r = ioctl(v->fd, KVM_RUN, 0);
         if (r < 0) {
             if (errno == EINTR || errno == EAGAIN) {
@@ -281,6 +283,12 @@ bool vcpus_start(struct vm *vm)
         v->thread_started = true;
     }
     return true;
+}
+
+void vcpu_kick(struct vcpu *v)
+{
+    if (v->thread_started && !pthread_equal(v->thread, pthread_self()))
+        pthread_kill(v->thread, SIG_KICK);
 }
 
 void vcpus_kick(struct vm *vm)

@@ -1,7 +1,10 @@
 /* VM assembly from the spec, the run, and the lifecycle. */
 #include "vm/vm_internal.h"
 
+#include "irq/kvm.h"
+#include "irq/stats.h"
 #include "util/log.h"
+#include "vdev/ioapic.h"
 #include "vm/vcpu.h"
 
 #include <errno.h>
@@ -122,48 +125,121 @@ static bool setup_memory(struct vm *vm)
 
 /* ---- vdevs ---- */
 
+static bool is_controller(const struct vdev_spec *v)
+{
+    return v->type->controller != NULL;
+}
+
+/* The chip a controller name stands for: a controller vdev's, or with
+ * kernel-irqchip KVM's GSIs; NULL for the local APIC. */
+static struct irq_chip *controller_chip(struct vm *vm, const char *name)
+{
+    struct irq_chip *kchip = irq_backend_kernel_chip(vm->irqb);
+    for (unsigned i = 0; i < vm->nvdevs; i++) {
+        const struct vdev_instance *inst = &vm->vdevs[i];
+        if (is_controller(inst->spec) && !strcmp(inst->spec->name, name))
+            return kchip ? kchip : inst->ctx.chip;
+    }
+    return NULL;
+}
+
+/* A vdev's lines, one per intr. ISA lines (pins 0-15, not the cascade) of
+ * the first I/O APIC also reach the 8259 pin of the same number, as on a PC;
+ * KVM's in-kernel irqchip wires its GSIs so by itself. */
+static bool wire_lines(struct vm *vm, struct vdev_instance *inst)
+{
+    const struct vdev_spec *v = inst->spec;
+    if (is_controller(v) || !v->nintr)
+        return true;
+    inst->lines = calloc(v->nintr, sizeof(*inst->lines));
+    if (!inst->lines)
+        return false;
+    const struct controller_spec *first_ioapic = NULL, *pic = NULL;
+    for (unsigned c = 0; c < vm->spec->ncontrollers; c++) {
+        const struct controller_spec *cs = &vm->spec->controllers[c];
+        if (cs->type == &vdev_ioapic && !first_ioapic)
+            first_ioapic = cs;
+        if (cs->type == &vdev_8259)
+            pic = cs;
+    }
+    struct irq_chip *kchip = irq_backend_kernel_chip(vm->irqb);
+    for (unsigned k = 0; k < v->nintr; k++) {
+        struct irq_chip *chip = controller_chip(vm, v->intr[k].controller);
+        if (!chip)
+            continue;
+        struct irq_line *l = &inst->lines[k];
+        unsigned pin = v->intr[k].line;
+        if (!irq_line_connect(l, chip, pin))
+            return false;
+        inst->ctx.irq[k] = l;
+        if (kchip) {
+            if (!irq_backend_kernel_watch(vm->irqb, pin))
+                return false;
+        } else if (pic && first_ioapic && !strcmp(v->intr[k].controller, first_ioapic->name) &&
+                   pin < 16 && pin != 2) {
+            struct irq_chip *pchip = controller_chip(vm, pic->name);
+            if (pchip && pin < pchip->npins && !irq_line_connect(l, pchip, pin))
+                return false;
+        }
+    }
+    return true;
+}
+
+static bool create_vdev(struct vm *vm, unsigned i)
+{
+    const struct vm_spec *spec = vm->spec;
+    const struct vdev_spec *v = &spec->vdevs[i];
+    struct vdev_instance *inst = &vm->vdevs[i];
+    struct vdev_ctx *ctx = &inst->ctx;
+    inst->spec = v;
+    ctx->spec = v;
+    ctx->vm_spec = spec;
+    ctx->vm = vm;
+    ctx->mem = &vm->mem;
+    ctx->loop = &vm->loop;
+    ctx->host = vm->hostdevs[i];
+    ctx->irqb = vm->irqb;
+    char *label = NULL;
+    if (asprintf(&label, v->named && strcmp(v->name, v->type->name) ? "vdev %s (%s)" : "vdev %s",
+                 v->type->name, v->name) < 0)
+        label = NULL;
+    log_ctx_for(&ctx->log, label, v->logs, v->nlogs);
+    ctx->irq = calloc(v->nintr ? v->nintr : 1, sizeof(*ctx->irq));
+    if (!label || !ctx->irq || !wire_lines(vm, inst))
+        return false;
+    /* With kernel-irqchip, KVM is the I/O APIC and the 8259: no model, no ranges. */
+    if (is_controller(v) && vm->kernel_irqchip)
+        return true;
+    inst->dev = v->type->model->create(ctx);
+    if (!inst->dev) {
+        log_error("vdev %s (%s) could not be created", v->type->name, srcloc_str(&v->at));
+        return false;
+    }
+    /* The ranges it answers: the same claims the resolver checked. */
+    struct region claims[8];
+    unsigned n = v->type->claims && !v->pci ? v->type->claims(v, spec, claims, 8) : 0;
+    for (unsigned k = 0; k < n; k++) {
+        struct bus_range br = { .base = claims[k].base, .length = claims[k].length,
+                                .model = v->type->model, .dev = inst->dev, .region = k,
+                                .owner = ctx->log.prefix };
+        if (!bus_add(claims[k].space == SPACE_IO ? &vm->pio : &vm->mmio, &br))
+            return false;
+    }
+    return true;
+}
+
 static bool setup_vdevs(struct vm *vm)
 {
     const struct vm_spec *spec = vm->spec;
     vm->vdevs = calloc(spec->nvdevs ? spec->nvdevs : 1, sizeof(*vm->vdevs));
     if (!vm->vdevs)
         return false;
-    for (unsigned i = 0; i < spec->nvdevs; i++) {
-        const struct vdev_spec *v = &spec->vdevs[i];
-        struct vdev_instance *inst = &vm->vdevs[vm->nvdevs++];
-        inst->spec = v;
-        struct vdev_ctx *ctx = &inst->ctx;
-        ctx->spec = v;
-        ctx->vm_spec = spec;
-        ctx->vm = vm;
-        ctx->mem = &vm->mem;
-        ctx->loop = &vm->loop;
-        ctx->host = vm->hostdevs[i];
-        char *label = NULL;
-        if (asprintf(&label, v->named && strcmp(v->name, v->type->name) ? "vdev %s (%s)"
-                                                                         : "vdev %s",
-                     v->type->name, v->name) < 0)
-            label = NULL;
-        log_ctx_for(&ctx->log, label, v->logs, v->nlogs);
-        ctx->irq = calloc(v->nintr ? v->nintr : 1, sizeof(*ctx->irq));
-        if (!label || !ctx->irq)
-            return false;
-        inst->dev = v->type->model->create(ctx);
-        if (!inst->dev) {
-            log_error("vdev %s (%s) could not be created", v->type->name, srcloc_str(&v->at));
-            return false;
-        }
-        /* The ranges it answers: the same claims the resolver checked. */
-        struct region claims[8];
-        unsigned n = v->type->claims && !v->pci ? v->type->claims(v, spec, claims, 8) : 0;
-        for (unsigned k = 0; k < n; k++) {
-            struct bus_range br = { .base = claims[k].base, .length = claims[k].length,
-                                    .model = v->type->model, .dev = inst->dev, .region = k,
-                                    .owner = ctx->log.prefix };
-            if (!bus_add(claims[k].space == SPACE_IO ? &vm->pio : &vm->mmio, &br))
+    vm->nvdevs = spec->nvdevs;
+    /* Interrupt controllers first: every other vdev's lines end at them. */
+    for (int pass = 0; pass < 2; pass++)
+        for (unsigned i = 0; i < spec->nvdevs; i++)
+            if (is_controller(&spec->vdevs[i]) == (pass == 0) && !create_vdev(vm, i))
                 return false;
-        }
-    }
     if (!bus_seal(&vm->pio) || !bus_seal(&vm->mmio)) {
         log_internal("overlapping bus ranges after resolution");
         return false;
@@ -173,12 +249,18 @@ static bool setup_vdevs(struct vm *vm)
 
 static void destroy_vdevs(struct vm *vm)
 {
-    for (unsigned i = vm->nvdevs; i-- > 0;) {
-        struct vdev_instance *inst = &vm->vdevs[i];
-        if (inst->dev && inst->spec->type->model->destroy)
-            inst->spec->type->model->destroy(inst->dev);
-        free((char *)inst->ctx.log.prefix);
-        free(inst->ctx.irq);
+    /* users first, controllers last: nothing raises a line into a freed chip */
+    for (int pass = 0; pass < 2; pass++) {
+        for (unsigned i = vm->nvdevs; i-- > 0;) {
+            struct vdev_instance *inst = &vm->vdevs[i];
+            if (!inst->spec || is_controller(inst->spec) != (pass == 1))
+                continue;
+            if (inst->dev && inst->spec->type->model->destroy)
+                inst->spec->type->model->destroy(inst->dev);
+            free((char *)inst->ctx.log.prefix);
+            free(inst->ctx.irq);
+            free(inst->lines);
+        }
     }
     free(vm->vdevs);
     vm->vdevs = NULL;
@@ -201,6 +283,9 @@ static void on_signal(void *arg, uint32_t events)
             vm->signo = (int)si.ssi_signo;
             vm_stop(vm, VM_SIGNAL);
             break;
+        case SIGUSR1:
+            vm_print_irq_stats(vm);
+            break;
         default:
             break;
         }
@@ -218,7 +303,10 @@ static bool stop_requested(void *arg)
 static void vm_destroy(struct vm *vm)
 {
     vcpus_destroy(vm);
+    if (vm->spec->vars[VAR_IRQ_STATS].b && vm->vdevs)
+        vm_print_irq_stats(vm);
     destroy_vdevs(vm);
+    irq_backend_destroy(vm->irqb);
     bus_free(&vm->pio);
     bus_free(&vm->mmio);
     for (unsigned i = 0; i < vm->mem.n; i++)
@@ -230,6 +318,29 @@ static void vm_destroy(struct vm *vm)
         close(vm->kvm_fd);
     event_free(&vm->loop);
     pthread_mutex_destroy(&vm->unclaimed_lock);
+}
+
+static bool create_irq_backend(struct vm *vm)
+{
+    const struct vm_spec *spec = vm->spec;
+    /* with kernel-irqchip the counters are KVM's GSIs: "gsi:N" */
+    unsigned ngsi = vm->kernel_irqchip ? IOAPIC_PINS : ioapic_total_pins(spec);
+    vm->irqb = irq_backend_create(vm, vm->kernel_irqchip, ngsi, "gsi");
+    return vm->irqb != NULL;
+}
+
+/* The interrupt table: every controller pin that saw traffic. */
+void vm_print_irq_stats(struct vm *vm)
+{
+    struct irq_chip *chips[16];
+    unsigned n = 0;
+    struct irq_chip *kchip = irq_backend_kernel_chip(vm->irqb);
+    if (kchip)
+        chips[n++] = kchip;
+    for (unsigned i = 0; !kchip && i < vm->nvdevs && n < 16; i++)
+        if (vm->vdevs[i].ctx.chip)
+            chips[n++] = vm->vdevs[i].ctx.chip;
+    irq_stats_print(vm->spec, chips, n);
 }
 
 static bool open_kvm(struct vm *vm)
@@ -274,8 +385,11 @@ static enum vm_outcome vm_boot(const struct vm_spec *spec, struct hostdev **host
                      .sigfd = sigfd };
     atomic_init(&vm.outcome, VM_RUNNING);
     pthread_mutex_init(&vm.unclaimed_lock, NULL);
+    vm.kernel_irqchip = spec->vars[VAR_KERNEL_IRQCHIP].b;
+    event_set_tolerance((uint64_t)spec->tolerance_us * 1000);
     bool ok = event_init(&vm.loop) && event_add(&vm.loop, sigfd, EPOLLIN, on_signal, &vm) &&
-              open_kvm(&vm) && arch_vm_init(&vm) && setup_memory(&vm) && setup_vdevs(&vm) &&
+              open_kvm(&vm) && arch_vm_init(&vm) && create_irq_backend(&vm) &&
+              setup_memory(&vm) && setup_vdevs(&vm) &&
               load_images(&vm) && vcpus_create(&vm) && arch_boot_setup(&vm) &&
               vcpus_start(&vm);
     if (ok)
@@ -297,6 +411,7 @@ static int open_signals(void)
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
     sigaddset(&set, SIGHUP);
+    sigaddset(&set, SIGUSR1);
     /* Blocked in every thread (vCPU threads inherit the mask); read by the loop. */
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN); /* a closed hostdev peer must not kill the VM */

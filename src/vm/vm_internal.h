@@ -3,6 +3,7 @@
 #ifndef KQVM_VM_VM_INTERNAL_H
 #define KQVM_VM_VM_INTERNAL_H
 
+#include "irq/chip.h"
 #include "vdev/vdev.h"
 #include "vdev/vdev_ctx.h"
 #include "vm/bus.h"
@@ -39,6 +40,7 @@ struct vdev_instance {
     const struct vdev_spec *spec;
     void *dev;
     struct vdev_ctx ctx;
+    struct irq_line *lines; /* one per spec->intr */
 };
 
 /* Where the boot vCPU starts (set by the loader, used by the arch code). */
@@ -62,6 +64,8 @@ struct vm {
     unsigned nvdevs;
     struct hostdev **hostdevs; /* per vdev, kept across restarts (owned by vm_main) */
     struct event_loop loop;
+    struct irq_backend *irqb;
+    bool kernel_irqchip; /* KVM's I/O APIC and 8259 instead of kqvm's */
     int sigfd;
     _Atomic int outcome; /* enum vm_outcome; the first request wins */
     int signo;
@@ -72,6 +76,10 @@ struct vm {
     unsigned nunclaimed_logged;
 };
 
+/* The interrupt counters, to the log (set irq-stats, SIGUSR1). */
+void vm_print_irq_stats(struct vm *vm);
+/* Make one vCPU leave KVM_RUN (to look at pending work); any thread. */
+void vcpu_kick(struct vcpu *v);
 /* Ask the VM to stop with this outcome (the first request wins); any thread. */
 void vm_stop(struct vm *vm, enum vm_outcome why);
 

@@ -3,7 +3,7 @@
  * status, interrupts (gated by OUT2), host output and input without loss. */
 #include "unit.h"
 
-#include "irq/irq.h"
+#include "irq/chip.h"
 #include "vdev/vdev_ctx.h"
 
 #include <fcntl.h>
@@ -18,19 +18,23 @@ struct uart_rig {
     struct event_loop loop;
     struct hostdev host;
     int out[2], in[2]; /* pipes: guest output, guest input */
+    struct irq_chip chip; /* one pin, standing for a controller */
     struct irq_line line;
     struct irq_line *lines[1];
-    unsigned edges;
+    bool pin;
     struct vdev_ctx ctx;
     const struct vdev_model *m;
     void *dev;
 };
 
-static void line_set(struct irq_line *l, bool level)
+static void pin_set(void *dev, unsigned pin, bool level)
 {
-    struct uart_rig *u = l->controller;
-    u->edges += level;
+    (void)pin;
+    struct uart_rig *u = dev;
+    u->pin = level;
 }
+
+static const struct irq_chip_ops pin_ops = { .set_pin = pin_set };
 
 static struct uart_rig *rig(const char *config)
 {
@@ -43,7 +47,8 @@ static struct uart_rig *rig(const char *config)
     fcntl(u->in[0], F_SETFL, O_NONBLOCK);
     u->host = (struct hostdev){ .out_fd = { u->out[1] }, .nout = 1, .in_fd = u->in[0],
                                 .owner = "test" };
-    u->line = (struct irq_line){ .set = line_set, .controller = u };
+    assert_true(irq_chip_init(&u->chip, "test", 1, &pin_ops, u));
+    assert_true(irq_line_connect(&u->line, &u->chip, 0));
     u->lines[0] = &u->line;
     const struct vdev_spec *spec = NULL;
     for (unsigned i = 0; i < u->cfg->f.vm.nvdevs && !spec; i++)
@@ -62,6 +67,7 @@ static void rig_free(struct uart_rig *u)
 {
     u->m->destroy(u->dev);
     event_free(&u->loop);
+    irq_chip_destroy(&u->chip);
     close(u->out[0]);
     close(u->out[1]);
     close(u->in[0]);
@@ -191,22 +197,22 @@ static void test_interrupts_and_out2(void **state)
     (void)state;
     struct uart_rig *u = rig("vdev ioapic vdev ser8250 intr ioapic:4");
     wr(u, IER, 0x02); /* THR empty */
-    assert_false(u->line.level); /* OUT2 low: the interrupt does not reach the line */
+    assert_false(u->pin); /* OUT2 low: the interrupt does not reach the line */
     assert_int_equal(rd(u, IIR) & 0x0f, 0x02);
     wr(u, THR, 'z');
     wr(u, MCR, 0x08);
-    assert_true(u->line.level);
+    assert_true(u->pin);
     assert_int_equal(rd(u, IIR) & 0x0f, 0x02); /* reading IIR acknowledges THR empty */
-    assert_false(u->line.level);
+    assert_false(u->pin);
     assert_int_equal(rd(u, IIR) & 0x0f, 0x01);
     /* received data, in loopback with OUT2 */
     wr(u, IER, 0x01);
     wr(u, MCR, 0x18);
     wr(u, THR, 'q');
-    assert_true(u->line.level);
+    assert_true(u->pin);
     assert_int_equal(rd(u, IIR) & 0x0f, 0x04);
     assert_int_equal(rd(u, RBR), 'q');
-    assert_false(u->line.level);
+    assert_false(u->pin);
     /* FIFO below its trigger level reports a character timeout */
     wr(u, FCR, 0xc1); /* trigger at 14 */
     wr(u, THR, 'r');

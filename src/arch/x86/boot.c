@@ -15,6 +15,8 @@
 #define OFF_GDT 0x6000
 #define OFF_INFO 0x7000
 #define OFF_CMDLINE 0x8000
+#define OFF_ACPI 0x9000
+#define ACPI_SIZE 0x2000
 #define OFF_STACK_TOP 0xf000
 #define PAGE 0x1000
 
@@ -39,8 +41,8 @@ struct kqvm_boot_mem {
 
 struct kqvm_boot_info {
     uint32_t magic, version, ncpus, nmem;
-    uint64_t cmdline, page_tables;
-    uint64_t reserved[4];
+    uint64_t cmdline, page_tables, rsdp;
+    uint64_t reserved[3];
     struct kqvm_boot_mem mem[];
 };
 
@@ -126,8 +128,8 @@ static void set_segment(struct kvm_segment *s, uint16_t selector, bool code)
 }
 
 bool x86_build_boot_area(const struct guestmem *mem, uint64_t base, unsigned ncpus,
-                         const char *cmdline, uint64_t entry, struct kvm_sregs *sregs,
-                         struct kvm_regs *regs)
+                         const char *cmdline, const struct vm_spec *spec, uint64_t entry,
+                         struct kvm_sregs *sregs, struct kvm_regs *regs)
 {
     uint8_t *area = guestmem_ptr(mem, base, BOOT_AREA_SIZE, GM_LOAD);
     if (!area)
@@ -139,6 +141,15 @@ bool x86_build_boot_area(const struct guestmem *mem, uint64_t base, unsigned ncp
     gdt[SEL_DATA / 8] = GDT_DATA;
     if (!write_boot_info(mem, area, base, ncpus, cmdline))
         return false;
+    if (spec) {
+        struct kqvm_boot_info *bi = (struct kqvm_boot_info *)(area + OFF_INFO);
+        bi->rsdp = x86_acpi_build(spec, area + OFF_ACPI, base + OFF_ACPI, ACPI_SIZE);
+        if (!bi->rsdp) {
+            log_error("the ACPI tables do not fit in %d bytes (too many vCPUs or I/O APICs)",
+                      ACPI_SIZE);
+            return false;
+        }
+    }
     set_segment(&sregs->cs, SEL_CODE, true);
     set_segment(&sregs->ds, SEL_DATA, false);
     sregs->es = sregs->fs = sregs->gs = sregs->ss = sregs->ds;
@@ -168,8 +179,8 @@ bool arch_boot_setup(struct vm *vm)
     struct kvm_sregs sregs;
     struct kvm_regs regs;
     if (kvm_ioctl_checked(v->fd, KVM_GET_SREGS, &sregs, "KVM_GET_SREGS") < 0 ||
-        !x86_build_boot_area(&vm->mem, base, vm->spec->ncpus, vm->spec->cmdline, vm->boot.entry,
-                             &sregs, &regs) ||
+        !x86_build_boot_area(&vm->mem, base, vm->spec->ncpus, vm->spec->cmdline, vm->spec,
+                             vm->boot.entry, &sregs, &regs) ||
         kvm_ioctl_checked(v->fd, KVM_SET_SREGS, &sregs, "KVM_SET_SREGS") < 0 ||
         kvm_ioctl_checked(v->fd, KVM_SET_REGS, &regs, "KVM_SET_REGS") < 0)
         return false;

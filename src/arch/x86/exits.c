@@ -3,6 +3,7 @@
  * `unsupported reference fail`. */
 #include "arch/x86/x86.h"
 
+#include "irq/kvm.h"
 #include "util/log.h"
 
 #include <errno.h>
@@ -82,7 +83,10 @@ bool arch_handle_exit(struct vcpu *v)
         vm_stop(v->vm, VM_UNSUPPORTED);
         return false;
     case KVM_EXIT_IOAPIC_EOI:
-        return true; /* no I/O APIC model yet delivers level-triggered lines */
+        irq_backend_eoi(v->vm->irqb, v->run->eoi.vector);
+        return true;
+    case KVM_EXIT_IRQ_WINDOW_OPEN:
+        return true; /* the loop injects the 8259's interrupt before re-entering */
     case KVM_EXIT_HLT:
         return true; /* the in-kernel local APIC handles HLT; nothing to do */
     case KVM_EXIT_SYSTEM_EVENT:

@@ -4,6 +4,7 @@
 #include "arch/x86/x86.h"
 
 #include "util/log.h"
+#include "vdev/ioapic.h"
 
 #include <stdio.h>
 #include <sys/ioctl.h>
@@ -11,8 +12,6 @@
 /* Matches the "KVM private pages" range the resolver keeps free (resolve_map.c). */
 #define KVM_IDENTITY_MAP_ADDR 0xfeffc000ull
 #define KVM_TSS_ADDR 0xfeffd000ull
-/* Routes KVM reserves for kqvm's I/O APIC lines (split irqchip). */
-#define SPLIT_IRQCHIP_ROUTES 24
 
 bool arch_vm_init(struct vm *vm)
 {
@@ -25,10 +24,26 @@ bool arch_vm_init(struct vm *vm)
         log_error("KVM_SET_TSS_ADDR failed");
         return false;
     }
-    struct kvm_enable_cap split = { .cap = KVM_CAP_SPLIT_IRQCHIP,
-                                    .args = { SPLIT_IRQCHIP_ROUTES } };
-    if (kvm_ioctl_checked(vm->vm_fd, KVM_ENABLE_CAP, &split, "KVM_CAP_SPLIT_IRQCHIP") < 0)
-        return false;
+    if (vm->kernel_irqchip) {
+        /* KVM's own 8259 pair and I/O APIC (at their PC addresses) with the local APICs */
+        if (kvm_ioctl_checked(vm->vm_fd, KVM_CREATE_IRQCHIP, NULL, "KVM_CREATE_IRQCHIP") < 0)
+            return false;
+        /* its APIC ID as the MADT gives it (KVM starts it at 0) */
+        struct kvm_irqchip chip = { .chip_id = KVM_IRQCHIP_IOAPIC };
+        if (kvm_ioctl_checked(vm->vm_fd, KVM_GET_IRQCHIP, &chip, "KVM_GET_IRQCHIP") < 0)
+            return false;
+        for (unsigned i = 0; i < vm->spec->nvdevs; i++)
+            if (vm->spec->vdevs[i].type == &vdev_ioapic)
+                chip.chip.ioapic.id = ioapic_apic_id(vm->spec, &vm->spec->vdevs[i]);
+        if (kvm_ioctl_checked(vm->vm_fd, KVM_SET_IRQCHIP, &chip, "KVM_SET_IRQCHIP") < 0)
+            return false;
+    } else {
+        /* the local APICs in KVM; KVM reserves a route per kqvm I/O APIC pin */
+        struct kvm_enable_cap split = { .cap = KVM_CAP_SPLIT_IRQCHIP,
+                                        .args = { ioapic_total_pins(vm->spec) } };
+        if (kvm_ioctl_checked(vm->vm_fd, KVM_ENABLE_CAP, &split, "KVM_CAP_SPLIT_IRQCHIP") < 0)
+            return false;
+    }
     if (!vm->spec->vars[VAR_EXIT_ON_HALT].b) {
         /* exit-on-halt off: HLT runs in the guest instead of leaving it */
         if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_X86_DISABLE_EXITS) <= 0) {

@@ -27,10 +27,14 @@
 
 bool x86_cpuid_init(struct vcpu *v);
 /* The direct 64-bit entry (docs/guest-abi.md): boot data at base in mem, and
- * the boot vCPU's registers (sregs must hold KVM's values to start from). */
+ * the boot vCPU's registers (sregs must hold KVM's values to start from).
+ * spec, when given, adds the ACPI tables. */
 bool x86_build_boot_area(const struct guestmem *mem, uint64_t base, unsigned ncpus,
-                         const char *cmdline, uint64_t entry, struct kvm_sregs *sregs,
-                         struct kvm_regs *regs);
+                         const char *cmdline, const struct vm_spec *spec, uint64_t entry,
+                         struct kvm_sregs *sregs, struct kvm_regs *regs);
+/* The ACPI tables for spec in [area, area + size) at guest address gpa;
+ * returns the RSDP's address, 0 when they do not fit. */
+uint64_t x86_acpi_build(const struct vm_spec *spec, uint8_t *area, uint64_t gpa, size_t size);
 /* posted-/virtual-interrupts as configured versus what the host KVM does. */
 bool x86_check_interrupt_assists(const struct vm_spec *spec);
 /* Read or write guest-virtual memory through the vCPU's page tables. */

@@ -7,17 +7,6 @@
 
 enum net_opt { NET_OPT_MAC, NET_OPT_PEER, NET_OPT_PEERFEATS, NET_OPT_LEGACY, NET_OPT_COUNT };
 
-static int hex_digit(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* mac aa:bb:cc:dd:ee:ff, stored in the low 48 bits, first byte most significant. */
 static bool net_parse_mac(struct resolver *r, const struct token *t, struct optval *out)
 {
@@ -28,7 +17,7 @@ static bool net_parse_mac(struct resolver *r, const struct token *t, struct optv
             ok = t->text[i] == ':';
             continue;
         }
-        int d = hex_digit(t->text[i]);
+        int d = hex_digit_value(t->text[i]);
         ok = d >= 0;
         mac = mac << 4 | (unsigned)(d < 0 ? 0 : d);
     }

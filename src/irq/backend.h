@@ -1,0 +1,29 @@
+/* How interrupt controllers reach the vCPUs (x86, split irqchip): the I/O
+ * APIC sends MSIs through KVM's GSI routes (the routes also tell KVM which
+ * vectors need EOI exits), and the 8259 pair offers ExtINT vectors to the boot
+ * vCPU. Implemented in src/irq/kvm.c; controllers see only this. */
+#ifndef KQVM_IRQ_BACKEND_H
+#define KQVM_IRQ_BACKEND_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct irq_backend;
+
+/* The route of gsi: the MSI an I/O APIC pin sends (address and data as the
+ * pin's redirection entry encodes them; data bit 15 set for level). */
+void irq_route_msi(struct irq_backend *b, unsigned gsi, uint64_t address, uint32_t data);
+/* Send gsi's MSI now. */
+void irq_send_gsi(struct irq_backend *b, unsigned gsi);
+
+/* An I/O APIC learns of EOIs (of level-triggered vectors) through this. */
+void irq_on_eoi_vector(struct irq_backend *b, void (*fn)(void *arg, unsigned vector), void *arg);
+
+/* The 8259 pair: pending() says whether its INT output is high, ack() runs its
+ * interrupt-acknowledge cycle and returns the vector to inject. */
+void irq_set_extint(struct irq_backend *b, bool (*pending)(void *arg), unsigned (*ack)(void *arg),
+                    void *arg);
+/* The 8259 pair's output may have changed: the boot vCPU looks again. */
+void irq_extint_changed(struct irq_backend *b);
+
+#endif

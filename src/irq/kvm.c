@@ -1,0 +1,258 @@
+/* The interrupt backend on KVM (x86): MSIs and GSI routes for kqvm's I/O
+ * APICs, EOI exits, ExtINT injection for kqvm's 8259 pair (split irqchip);
+ * or KVM's in-kernel I/O APIC and 8259 (`set kernel-irqchip on`), driven with
+ * KVM_IRQ_LINE_STATUS, with resample irqfds to see EOIs. */
+#include "irq/kvm.h"
+
+#include "util/log.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+enum { MAX_EOI_HANDLERS = 16 };
+
+struct irq_backend {
+    struct vm *vm;
+    bool kernel; /* KVM's in-kernel irqchip */
+    pthread_mutex_t lock;
+    /* split: one MSI per I/O APIC pin, indexed by GSI */
+    struct kvm_irq_routing_entry *routes;
+    bool *routed;
+    unsigned ngsi;
+    struct {
+        void (*fn)(void *arg, unsigned vector);
+        void *arg;
+    } eoi[MAX_EOI_HANDLERS];
+    unsigned neoi;
+    bool (*extint_pending)(void *arg);
+    unsigned (*extint_ack)(void *arg);
+    void *extint_arg;
+    /* kernel: the GSIs as one chip, and a resample eventfd per GSI */
+    struct irq_chip kchip;
+    int *resample_fd, *irq_fd;
+};
+
+/* ---- split irqchip ---- */
+
+static void push_routes(struct irq_backend *b)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < b->ngsi; i++)
+        n += b->routed[i];
+    struct kvm_irq_routing *r = calloc(1, sizeof(*r) + n * sizeof(r->entries[0]));
+    if (!r)
+        return;
+    for (unsigned i = 0; i < b->ngsi; i++)
+        if (b->routed[i])
+            r->entries[r->nr++] = b->routes[i];
+    /* KVM derives the EOI-exit vectors of level-triggered routes from these */
+    kvm_ioctl_checked(b->vm->vm_fd, KVM_SET_GSI_ROUTING, r, "KVM_SET_GSI_ROUTING");
+    free(r);
+}
+
+void irq_route_msi(struct irq_backend *b, unsigned gsi, uint64_t address, uint32_t data)
+{
+    if (!b || gsi >= b->ngsi)
+        return;
+    pthread_mutex_lock(&b->lock);
+    struct kvm_irq_routing_entry e = { .gsi = gsi, .type = KVM_IRQ_ROUTING_MSI };
+    e.u.msi.address_lo = (uint32_t)address;
+    e.u.msi.address_hi = (uint32_t)(address >> 32);
+    e.u.msi.data = data;
+    bool changed = !b->routed[gsi] || memcmp(&b->routes[gsi], &e, sizeof(e)) != 0;
+    b->routes[gsi] = e;
+    b->routed[gsi] = true;
+    if (changed)
+        push_routes(b);
+    pthread_mutex_unlock(&b->lock);
+}
+
+void irq_send_gsi(struct irq_backend *b, unsigned gsi)
+{
+    if (!b || gsi >= b->ngsi || !b->routed[gsi])
+        return;
+    const struct kvm_irq_routing_msi *m = &b->routes[gsi].u.msi;
+    struct kvm_msi msi = { .address_lo = m->address_lo, .address_hi = m->address_hi,
+                           .data = m->data };
+    if (ioctl(b->vm->vm_fd, KVM_SIGNAL_MSI, &msi) < 0)
+        log_internal("KVM_SIGNAL_MSI (GSI %u): %s", gsi, strerror(errno));
+}
+
+void irq_on_eoi_vector(struct irq_backend *b, void (*fn)(void *arg, unsigned vector), void *arg)
+{
+    if (!b || b->neoi == MAX_EOI_HANDLERS)
+        return;
+    b->eoi[b->neoi].fn = fn;
+    b->eoi[b->neoi].arg = arg;
+    b->neoi++;
+}
+
+void irq_backend_eoi(struct irq_backend *b, unsigned vector)
+{
+    for (unsigned i = 0; i < b->neoi; i++)
+        b->eoi[i].fn(b->eoi[i].arg, vector);
+}
+
+void irq_set_extint(struct irq_backend *b, bool (*pending)(void *arg), unsigned (*ack)(void *arg),
+                    void *arg)
+{
+    if (!b)
+        return;
+    b->extint_pending = pending;
+    b->extint_ack = ack;
+    b->extint_arg = arg;
+}
+
+void irq_extint_changed(struct irq_backend *b)
+{
+    /* The boot vCPU injects on its own thread: make it come out of KVM_RUN. */
+    if (b && b->vm->nvcpus)
+        vcpu_kick(&b->vm->vcpus[0]);
+}
+
+void irq_backend_before_run(struct irq_backend *b, struct vcpu *v)
+{
+    if (!b->extint_pending || v->index != 0)
+        return;
+    struct kvm_run *run = v->run;
+    if (!b->extint_pending(b->extint_arg)) {
+        run->request_interrupt_window = 0;
+        return;
+    }
+    if (!run->ready_for_interrupt_injection) {
+        /* KVM exits (KVM_EXIT_IRQ_WINDOW_OPEN) when the vCPU can take it */
+        run->request_interrupt_window = 1;
+        return;
+    }
+    struct kvm_interrupt irq = { .irq = b->extint_ack(b->extint_arg) };
+    if (ioctl(v->fd, KVM_INTERRUPT, &irq) < 0 && errno != EEXIST)
+        log_internal("KVM_INTERRUPT: %s", strerror(errno));
+    run->request_interrupt_window = 0;
+}
+
+/* ---- kernel irqchip ---- */
+
+static void kernel_set_pin(void *dev, unsigned pin, bool level)
+{
+    struct irq_backend *b = dev;
+    struct kvm_irq_level l = { .irq = pin, .level = level };
+    if (ioctl(b->vm->vm_fd, KVM_IRQ_LINE_STATUS, &l) < 0) {
+        log_internal("KVM_IRQ_LINE_STATUS (GSI %u): %s", pin, strerror(errno));
+        return;
+    }
+    if (!level)
+        return;
+    if (l.status > 0)
+        irq_pin_delivered(&b->kchip, pin);
+    else if (l.status == 0)
+        irq_pin_coalesced(&b->kchip, pin);
+    else
+        irq_pin_masked(&b->kchip, pin);
+}
+
+static const struct irq_chip_ops kernel_chip_ops = { .set_pin = kernel_set_pin };
+
+struct resample {
+    struct irq_backend *b;
+    unsigned gsi;
+};
+
+static void on_resample(void *arg, uint32_t events)
+{
+    (void)events;
+    struct resample *r = arg;
+    uint64_t n; /* EOIs since the last read: an eventfd counts them */
+    if (read(r->b->resample_fd[r->gsi], &n, sizeof(n)) == sizeof(n))
+        while (n--)
+            irq_pin_eoi(&r->b->kchip, r->gsi);
+}
+
+/* A resample irqfd on gsi: KVM signals it when the guest EOIs a level-triggered
+ * interrupt there. Its own eventfd is never written. */
+static bool watch_eoi(struct irq_backend *b, unsigned gsi)
+{
+    if (b->resample_fd[gsi] >= 0)
+        return true;
+    struct resample *r = calloc(1, sizeof(*r));
+    int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), rfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    if (!r || fd < 0 || rfd < 0) {
+        free(r);
+        return false;
+    }
+    *r = (struct resample){ .b = b, .gsi = gsi };
+    struct kvm_irqfd irqfd = { .fd = (uint32_t)fd, .gsi = gsi, .flags = KVM_IRQFD_FLAG_RESAMPLE,
+                               .resamplefd = (uint32_t)rfd };
+    if (kvm_ioctl_checked(b->vm->vm_fd, KVM_IRQFD, &irqfd, "KVM_IRQFD") < 0 ||
+        !event_add(&b->vm->loop, rfd, EPOLLIN, on_resample, r)) {
+        close(fd);
+        close(rfd);
+        free(r);
+        return false;
+    }
+    b->irq_fd[gsi] = fd;
+    b->resample_fd[gsi] = rfd;
+    return true;
+}
+
+struct irq_chip *irq_backend_kernel_chip(struct irq_backend *b)
+{
+    return b->kernel ? &b->kchip : NULL;
+}
+
+bool irq_backend_kernel_watch(struct irq_backend *b, unsigned gsi)
+{
+    return b->kernel && gsi < b->ngsi && watch_eoi(b, gsi);
+}
+
+/* ---- life ---- */
+
+struct irq_backend *irq_backend_create(struct vm *vm, bool kernel, unsigned ngsi,
+                                       const char *kernel_chip_name)
+{
+    struct irq_backend *b = calloc(1, sizeof(*b));
+    if (!b)
+        return NULL;
+    b->vm = vm;
+    b->kernel = kernel;
+    b->ngsi = ngsi;
+    pthread_mutex_init(&b->lock, NULL);
+    b->routes = calloc(ngsi ? ngsi : 1, sizeof(*b->routes));
+    b->routed = calloc(ngsi ? ngsi : 1, sizeof(*b->routed));
+    b->resample_fd = malloc((ngsi ? ngsi : 1) * sizeof(int));
+    b->irq_fd = malloc((ngsi ? ngsi : 1) * sizeof(int));
+    if (!b->routes || !b->routed || !b->resample_fd || !b->irq_fd) {
+        irq_backend_destroy(b);
+        return NULL;
+    }
+    for (unsigned i = 0; i < ngsi; i++)
+        b->resample_fd[i] = b->irq_fd[i] = -1;
+    if (kernel && !irq_chip_init(&b->kchip, kernel_chip_name, ngsi, &kernel_chip_ops, b)) {
+        irq_backend_destroy(b);
+        return NULL;
+    }
+    return b;
+}
+
+void irq_backend_destroy(struct irq_backend *b)
+{
+    if (!b)
+        return;
+    for (unsigned i = 0; b->resample_fd && i < b->ngsi; i++) {
+        if (b->resample_fd[i] >= 0)
+            close(b->resample_fd[i]);
+        if (b->irq_fd[i] >= 0)
+            close(b->irq_fd[i]);
+    }
+    irq_chip_destroy(&b->kchip);
+    free(b->routes);
+    free(b->routed);
+    free(b->resample_fd);
+    free(b->irq_fd);
+    pthread_mutex_destroy(&b->lock);
+    free(b);
+}
