@@ -1,10 +1,17 @@
 /* The baseline of `make bench`: the smallest KVM loop that runs a kqvm test
- * guest. It sets the guest up as kqvm does (same memory, split irqchip, the
- * same direct 64-bit entry) and then handles exits with a bare switch: what is
- * left of kqvm's cost per exit is kqvm's own.
- * usage: rawkvm GUEST.elf [CMDLINE] */
+ * guest. It sets the guest up as kqvm does (same memory, the same direct
+ * 64-bit entry) and then handles exits with a bare switch: what is left of
+ * kqvm's cost per exit is kqvm's own.
+ *
+ * By default the irqchip is split and there are no interrupt sources. With
+ * --kernel-pit the VM has KVM's whole in-kernel irqchip and its in-kernel
+ * PIT, and the guest gets the ACPI tables kqvm would give it for KVM_PIT_CONFIG
+ * (MADT: the I/O APIC at 0xfec00000, the 8259 pair): the fastest a PIT
+ * interrupt can reach a guest on this KVM, with no user space on the path.
+ * usage: rawkvm [--kernel-pit] GUEST.elf [CMDLINE] */
 #include "arch/x86/x86.h"
 #include "boot/elf.h"
+#include "config/frontend.h"
 
 #include <elf.h>
 #include <errno.h>
@@ -21,6 +28,10 @@
 #define BOOT_BASE 0x1000
 #define PORT_UART 0x3f8
 #define PORT_PM1A_CNT 0x604
+/* what kqvm's tables describe when KVM's in-kernel irqchip is used */
+static const char KVM_PIT_CONFIG[] = "ram 64M\n"
+                                     "set kernel-irqchip on\n"
+                                     "vdev ioapic\n";
 
 static int die(const char *what)
 {
@@ -30,8 +41,13 @@ static int die(const char *what)
 
 int main(int argc, char **argv)
 {
+    bool kernel_pit = argc > 1 && !strcmp(argv[1], "--kernel-pit");
+    if (kernel_pit) {
+        argc--;
+        argv++;
+    }
     if (argc < 2) {
-        fprintf(stderr, "usage: rawkvm GUEST.elf [CMDLINE]\n");
+        fprintf(stderr, "usage: rawkvm [--kernel-pit] GUEST.elf [CMDLINE]\n");
         return 2;
     }
     int kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -42,9 +58,20 @@ int main(int argc, char **argv)
         return die("KVM_CREATE_VM");
     uint64_t idmap = 0xfeffc000;
     struct kvm_enable_cap split = { .cap = KVM_CAP_SPLIT_IRQCHIP, .args = { 24 } };
+    struct kvm_pit_config pit = { .flags = KVM_PIT_SPEAKER_DUMMY };
     if (ioctl(vm, KVM_SET_IDENTITY_MAP_ADDR, &idmap) < 0 ||
-        ioctl(vm, KVM_SET_TSS_ADDR, 0xfeffd000ul) < 0 || ioctl(vm, KVM_ENABLE_CAP, &split) < 0)
+        ioctl(vm, KVM_SET_TSS_ADDR, 0xfeffd000ul) < 0)
         return die("VM setup");
+    if (kernel_pit ? ioctl(vm, KVM_CREATE_IRQCHIP, 0) < 0 || ioctl(vm, KVM_CREATE_PIT2, &pit) < 0
+                   : ioctl(vm, KVM_ENABLE_CAP, &split) < 0)
+        return die("irqchip");
+    struct frontend tables; /* the ACPI tables' description, --kernel-pit only */
+    frontend_init(&tables, stderr);
+    if (kernel_pit) {
+        frontend_add_text(&tables, "<rawkvm>", ".", KVM_PIT_CONFIG, sizeof(KVM_PIT_CONFIG) - 1);
+        if (!frontend_finish(&tables))
+            return 1;
+    }
     uint8_t *ram = mmap(NULL, RAM_SIZE, PROT_READ | PROT_WRITE,
                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     struct kvm_userspace_memory_region slot = { .memory_size = RAM_SIZE,
@@ -80,7 +107,8 @@ int main(int argc, char **argv)
     struct kvm_sregs sregs;
     struct kvm_regs regs;
     if (ioctl(cpu, KVM_GET_SREGS, &sregs) < 0 ||
-        !x86_build_boot_area(&mem, BOOT_BASE, 1, argc > 2 ? argv[2] : NULL, NULL, e.entry,
+        !x86_build_boot_area(&mem, BOOT_BASE, 1, argc > 2 ? argv[2] : NULL,
+                             kernel_pit ? &tables.vm : NULL, e.entry,
                              &sregs, &regs) ||
         ioctl(cpu, KVM_SET_SREGS, &sregs) < 0 || ioctl(cpu, KVM_SET_REGS, &regs) < 0)
         return die("boot state");
@@ -115,5 +143,6 @@ int main(int argc, char **argv)
             break;
     }
     printf("rawkvm: %llu exits, guest TSC %u kHz\n", (unsigned long long)exits, tsc_khz);
+    frontend_free(&tables);
     return 0;
 }
