@@ -41,6 +41,9 @@ void irq_skip_eoi(void);
 unsigned irq_count(uint8_t vector);
 
 extern volatile unsigned irq_spurious_lapic; /* spurious-vector interrupts */
+/* Deliveries into code running with interrupts off: the same interrupt a
+ * second time, from a host bug (irq.c); ignored, and counted here. */
+extern volatile unsigned irq_redelivered;
 extern volatile unsigned irq_spurious_pic;   /* spurious 8259 IRQ 7/15 */
 
 #endif

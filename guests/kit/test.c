@@ -1,5 +1,7 @@
 #include "test.h"
 
+#include "irq.h"
+
 unsigned test_failures;
 
 void test_fail(const char *name, const char *fmt, ...)
@@ -21,4 +23,11 @@ void test_skip(const char *name, const char *fmt, ...)
     kvsnprintf(why, sizeof(why), fmt, ap);
     va_end(ap);
     kprintf("KQVM-TEST: SKIP %s: %s\n", name, why);
+}
+
+void test_note_host(void)
+{
+    if (irq_redelivered)
+        kprintf("kit: %u interrupt(s) delivered a second time into code running with interrupts "
+                "off were ignored (a host bug, see kit/irq.c)\n", irq_redelivered);
 }

@@ -192,7 +192,7 @@ static void fire(struct hpet *h, unsigned k, uint64_t cnt)
         irq_pulse(timer_line(h, k));
     }
     if (t->conf & TN_INT_ENB)
-        h->timer.coalesced += matches - 1;
+        host_timer_coalesced(&h->timer, timer_line(h, k), matches - 1);
 }
 
 /* Bring the timers up to now: each due comparator raises its interrupt once. */

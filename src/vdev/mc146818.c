@@ -296,7 +296,7 @@ static void rtc_update(struct rtc *r, const struct rtc_now *n)
         if (count > r->pf_count) {
             uint64_t fresh = count - r->pf_count;
             if (r->ram[R_B] & B_PIE)
-                r->timer.coalesced += r->flags & C_PF ? fresh : fresh - 1;
+                host_timer_coalesced(&r->timer, rtc_line(r), r->flags & C_PF ? fresh : fresh - 1);
             r->flags |= C_PF;
             r->pf_count = count;
         }

@@ -232,7 +232,7 @@ static void pit_update(struct pit *p, uint64_t now)
         uint64_t fresh = collect(&p->c[i], now);
         if (i == 0 && fresh) {
             irq_pulse(pit_line(p));
-            p->timer.coalesced += fresh - 1;
+            host_timer_coalesced(&p->timer, pit_line(p), fresh - 1);
         }
     }
 }

@@ -52,3 +52,11 @@ uint64_t timer_scale(uint64_t v, uint64_t mul, uint64_t div, bool round_up)
     p /= div;
     return p > UINT64_MAX ? UINT64_MAX : (uint64_t)p;
 }
+
+void host_timer_coalesced(struct host_timer *h, struct irq_line *line, uint64_t n)
+{
+    if (!n)
+        return;
+    h->coalesced += n;
+    irq_line_coalesced(line, n > UINT32_MAX ? UINT32_MAX : (unsigned)n);
+}

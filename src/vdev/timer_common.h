@@ -9,6 +9,7 @@
 #ifndef KQVM_VDEV_TIMER_COMMON_H
 #define KQVM_VDEV_TIMER_COMMON_H
 
+#include "irq/irq.h"
 #include "vm/event.h"
 
 #include <stdbool.h>
@@ -39,6 +40,9 @@ void host_timer_fired(struct host_timer *h, uint64_t now);
  * the timer is cancelled). Not sooner than TIMER_MIN_PERIOD_NS after the last
  * expiry, not later than TIMER_MAX_SLEEP_NS from now. Device locked. */
 void host_timer_sync(struct host_timer *h, uint64_t due, uint64_t now);
+/* n interrupts of line were merged into others: counted here and in the
+ * line's pins (irq-stats' coalesced). Device locked. */
+void host_timer_coalesced(struct host_timer *h, struct irq_line *line, uint64_t n);
 /* Cancel for good (destroy). */
 void host_timer_stop(struct host_timer *h);
 
