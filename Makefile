@@ -10,7 +10,7 @@ CPPFLAGS += -Isrc -D_GNU_SOURCE -MMD -MP
 BUILD   := build
 
 SRC := $(wildcard src/*.c src/util/*.c src/config/*.c src/vdev/*.c src/vdev/virtio/*.c \
-         src/vm/*.c src/irq/*.c src/boot/*.c src/arch/x86/*.c)
+         src/vm/*.c src/irq/*.c src/pass/*.c src/boot/*.c src/arch/x86/*.c)
 LIB_SRC := $(filter-out src/main.c,$(SRC))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 
@@ -33,6 +33,11 @@ $(BUILD)/kqvm: $(BUILD)/src/main.o $(BUILD)/libkqvm.a
 $(BUILD)/kqvm.static: $(BUILD)/src/main.o $(BUILD)/libkqvm.a
 	$(CC) $(KQVM_CFLAGS) $(CFLAGS) -static -o $@ $^ $(LDLIBS) -pthread
 
+# The pass-through tests' host-side device model (runs beside kqvm in the sandbox).
+$(BUILD)/passmodel.static: tests/pass/passmodel.c tests/pass/passmodel.h
+	@mkdir -p $(dir $@)
+	$(CC) $(KQVM_CFLAGS) $(CFLAGS) -static -o $@ $<
+
 $(BUILD)/rawkvm.static: bench/rawkvm.c $(BUILD)/libkqvm.a
 	$(CC) $(CPPFLAGS) $(KQVM_CFLAGS) $(CFLAGS) -static -o $@ $< $(BUILD)/libkqvm.a -pthread
 
@@ -48,7 +53,7 @@ deps:
 	@scripts/install-test-deps.sh
 
 test: deps
-	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(BUILD)/kqvm.static
+	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(BUILD)/kqvm.static $(BUILD)/passmodel.static
 	@tests/run.sh $(UNIT_BIN)
 
 # ---- demo, benchmarks, fuzzing ---------------------------------------------

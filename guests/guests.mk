@@ -24,7 +24,7 @@ GUEST_OUT := $(BUILD)/guests
 
 GUEST_NAMES := demo test_ram test_rom test_smp test_uart test_reset test_triple \
                test_unclaimed test_int3 test_cpuid bench_pio test_irq test_irq_level \
-               test_irq_mask test_madt bench_irq
+               test_irq_mask test_madt bench_irq test_pass
 GUEST_ELFS := $(GUEST_NAMES:%=$(GUEST_OUT)/%.elf)
 GUEST_DATA := $(GUEST_OUT)/test_rom.bin
 

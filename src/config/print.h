@@ -21,6 +21,7 @@ const char *region_kind_name(enum region_kind k);
 const char *load_type_name(enum load_type t);
 const char *pass_flags_text(struct arena *a, unsigned flags);
 const char *pass_host_text(struct arena *a, const struct pass_spec *p);
+const char *pass_irq_text(struct arena *a, const struct pass_spec *p);
 const char *log_text(struct arena *a, const struct log_spec *l);
 const char *intr_text(struct arena *a, const struct intr_ref *r); /* "ioa0:4", "apic" */
 extern const char *const unsupported_what_names[UNSUP_COUNT];

@@ -147,7 +147,9 @@ static void json_passes(struct json *j, struct arena *a, const struct vm_spec *v
         }
         if (p->has_intr) {
             json_kstr(j, "intr", arena_printf(a, "%s:%u", p->intr.controller, p->intr.line));
-            json_ku64(j, "host_vector", p->host_vector);
+            json_kstr(j, "host_irq", pass_irq_text(a, p));
+            if (p->irq_source == PASS_IRQ_VECTOR)
+                json_ku64(j, "host_vector", p->host_vector);
             json_kbool(j, "unmask_at_once", p->intr_attr & PASS_INTR_UNMASK);
             json_kbool(j, "thread", p->intr_attr & PASS_INTR_THREAD);
         }

@@ -105,8 +105,8 @@ static void print_passes(FILE *out, struct arena *a, const struct vm_spec *vm)
             fprintf(out, " from %s", pass_host_text(a, p));
         }
         if (p->has_intr)
-            fprintf(out, " intr %s:%u hostvector %" PRIu64 "%s%s", p->intr.controller,
-                    p->intr.line, p->host_vector,
+            fprintf(out, " intr %s:%u from %s%s%s", p->intr.controller, p->intr.line,
+                    pass_irq_text(a, p),
                     p->intr_attr & PASS_INTR_UNMASK ? " unmask-at-once" : "",
                     p->intr_attr & PASS_INTR_THREAD ? " thread" : "");
         fprintf(out, "  (%s)\n", srcloc_str(&p->at));

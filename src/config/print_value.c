@@ -156,6 +156,23 @@ const char *pass_host_text(struct arena *a, const struct pass_spec *p)
         return loc_text(a, &p->host);
     case PASS_HOST_FILE:
         return arena_printf(a, "file:%s@0x%" PRIx64, p->host_path, p->host_offset);
+    case PASS_HOST_UIO:
+        return arena_printf(a, "uio:%u/%u", p->uio, p->uio_map);
+    }
+    return "";
+}
+
+const char *pass_irq_text(struct arena *a, const struct pass_spec *p)
+{
+    switch (p->irq_source) {
+    case PASS_IRQ_VECTOR:
+        return arena_printf(a, "hostvector %" PRIu64, p->host_vector);
+    case PASS_IRQ_UIO:
+        return arena_printf(a, "uio:%u", p->irq_uio);
+    case PASS_IRQ_VFIO:
+        return arena_printf(a, "vfio:%s/%u", p->irq_device, p->irq_index);
+    case PASS_IRQ_EVENTFD:
+        return arena_printf(a, "eventfd:%d", p->irq_fd);
     }
     return "";
 }

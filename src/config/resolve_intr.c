@@ -309,7 +309,7 @@ void resolve_interrupts(struct resolver *r)
                 continue;
             assign(r, (unsigned)ci, p->intr.line, &u, &p->intr.at, false);
             const struct controller_spec *c = &vm->controllers[ci];
-            if (!p->has_host_vector)
+            if (p->irq_source == PASS_IRQ_VECTOR && !p->has_host_vector)
                 p->host_vector = (uint64_t)c->hostvector + p->intr.line;
         }
     }

@@ -76,12 +76,57 @@ static bool pass_flags_check(struct resolver *r, const struct token *t, unsigned
     return true;
 }
 
-/* =HOST of a pass loc: an address (mem), a PCI device (pci), or file:PATH[@OFFSET]. */
+static bool has_prefix(const struct token *t, size_t off, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    return t->len - off >= n && !memcmp(t->text + off, prefix, n);
+}
+
+/* A decimal number in [off, end) of t, at most max, named what. */
+static bool small_number(struct resolver *r, const struct token *t, size_t off, size_t end,
+                         const char *what, unsigned max, unsigned *out)
+{
+    uint64_t v;
+    if (!read_number(r, t, off, end - off, NUM_COUNT, what, &v))
+        return false;
+    if (v > max) {
+        struct srcloc l = token_loc_at(t, off);
+        resolver_error(r, &l, "%s %" PRIu64 " is out of range (0 to %u)", what, v, max);
+        return false;
+    }
+    *out = (unsigned)v;
+    return true;
+}
+
+/* =uio:N[/MAP] of a pass loc: map MAP (default 0) of /dev/uioN. */
+static bool pass_host_uio(struct resolver *r, const struct token *t, size_t off,
+                          struct pass_spec *p)
+{
+    if (p->loc.space != LOC_MEM) {
+        resolver_error(r, &t->loc, "pass loc: '=uio:' maps a UIO device's memory; it needs a "
+                       "mem: location");
+        return false;
+    }
+    size_t slash = tok_find(t, off, '/');
+    if (slash == off) {
+        struct srcloc l = token_loc_at(t, off);
+        resolver_error(r, &l, "pass loc: '=uio:' needs a device number: =uio:N[/MAP]");
+        return false;
+    }
+    p->host_kind = PASS_HOST_UIO;
+    return small_number(r, t, off, slash, "UIO device", 65535, &p->uio) &&
+           (slash == t->len || small_number(r, t, slash + 1, t->len, "UIO map", 4, &p->uio_map));
+}
+
+/* =HOST of a pass loc: an address (mem), a PCI device (pci), file:PATH[@OFFSET]
+ * or uio:N[/MAP]. */
 static bool pass_host(struct resolver *r, const struct token *t, size_t off, struct pass_spec *p)
 {
     const char *h = t->text + off;
     size_t len = t->len - off;
-    if (len >= 5 && !memcmp(h, "file:", 5)) {
+    if (has_prefix(t, off, "uio:"))
+        return pass_host_uio(r, t, off + 4, p);
+    if (has_prefix(t, off, "file:")) {
         if (p->loc.space != LOC_MEM) {
             resolver_error(r, &t->loc, "pass loc: '=file:' maps a file into guest memory; it needs "
                            "a mem: location");
@@ -203,7 +248,51 @@ static bool pass_loc(struct resolver *r, const struct token *t, struct pass_spec
     return true;
 }
 
-/* intr GUEST_INTR[,ATTR][=HOST_VECTOR] */
+/* =HOST of a pass intr: QNX's host vector (a number), or where Linux lets user
+ * space have an interrupt: uio:N, vfio:DEVICE[/INDEX], eventfd:FD. */
+static bool pass_irq_source(struct resolver *r, const struct token *t, size_t off,
+                            struct pass_spec *p)
+{
+    if (has_prefix(t, off, "uio:")) {
+        p->irq_source = PASS_IRQ_UIO;
+        return small_number(r, t, off + 4, t->len, "UIO device", 65535, &p->irq_uio);
+    }
+    if (has_prefix(t, off, "eventfd:")) {
+        unsigned fd;
+        if (!small_number(r, t, off + 8, t->len, "eventfd descriptor", 65535, &fd))
+            return false;
+        p->irq_source = PASS_IRQ_EVENTFD;
+        p->irq_fd = (int)fd;
+        return true;
+    }
+    if (has_prefix(t, off, "vfio:")) {
+        size_t slash = tok_find(t, off + 5, '/');
+        if (slash == off + 5) {
+            struct srcloc l = token_loc_at(t, off);
+            resolver_error(r, &l, "pass intr: '=vfio:' needs a device: =vfio:DEVICE[/INDEX] "
+                           "(DEVICE as in /sys/bus/pci/devices, e.g. 0000:01:00.0)");
+            return false;
+        }
+        p->irq_source = PASS_IRQ_VFIO;
+        p->irq_device = arena_strndup(r->a, t->text + off + 5, slash - off - 5);
+        return slash == t->len ||
+               small_number(r, t, slash + 1, t->len, "VFIO interrupt index", 31, &p->irq_index);
+    }
+    if (!read_number(r, t, off, t->len - off, NUM_COUNT, "host vector", &p->host_vector))
+        return false;
+    p->has_host_vector = true;
+    return true;
+}
+
+/* Whether the host source is level-triggered: it stays masked until the EOI. */
+static bool pass_irq_level(const struct pass_spec *p)
+{
+    /* VFIO index 0 of a PCI device is INTx (VFIO_PCI_INTX_IRQ_INDEX) */
+    return p->irq_source == PASS_IRQ_UIO ||
+           (p->irq_source == PASS_IRQ_VFIO && p->irq_index == 0 && strchr(p->irq_device, ':'));
+}
+
+/* intr GUEST_INTR[,ATTR][=HOST] */
 static bool pass_intr(struct resolver *r, const struct token *t, struct pass_spec *p)
 {
     size_t eq = tok_find(t, 0, '=');
@@ -229,10 +318,14 @@ static bool pass_intr(struct resolver *r, const struct token *t, struct pass_spe
             return false;
         }
     }
-    if (eq < t->len) {
-        if (!read_number(r, t, eq + 1, t->len - eq - 1, NUM_COUNT, "host vector", &p->host_vector))
-            return false;
-        p->has_host_vector = true;
+    if (eq < t->len && !pass_irq_source(r, t, eq + 1, p))
+        return false;
+    if ((p->intr_attr & PASS_INTR_UNMASK) && pass_irq_level(p)) {
+        resolver_error(r, &t->loc, "pass intr: 'u' unmasks the host source before the guest's "
+                       "EOI, which only an edge-triggered source allows; %s is level-triggered "
+                       "(remove 'u')", p->irq_source == PASS_IRQ_UIO ? "a UIO interrupt"
+                                                                     : "a PCI device's INTx");
+        return false;
     }
     p->has_intr = true;
     return true;

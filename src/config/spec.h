@@ -71,7 +71,22 @@ enum pass_intr_attr {
     PASS_INTR_THREAD = 1u << 1, /* t: QNX's thread (IST) delivery; kqvm always uses one */
 };
 
-enum pass_host_kind { PASS_HOST_SAME, PASS_HOST_MEM, PASS_HOST_IO, PASS_HOST_PCI, PASS_HOST_FILE };
+enum pass_host_kind {
+    PASS_HOST_SAME, /* the host resource at the guest's address */
+    PASS_HOST_MEM,  /* host physical memory, through /dev/mem */
+    PASS_HOST_IO,
+    PASS_HOST_PCI,
+    PASS_HOST_FILE, /* =file:PATH[@OFFSET] (kqvm) */
+    PASS_HOST_UIO,  /* =uio:N[/MAP] (kqvm): map MAP of /dev/uioN */
+};
+
+/* Where a pass intr comes from on the host. */
+enum pass_irq_source {
+    PASS_IRQ_VECTOR,  /* QNX's host vector (=N, or hostvector + line): not reachable on Linux */
+    PASS_IRQ_UIO,     /* =uio:N: /dev/uioN's interrupt (level: masked until the EOI) */
+    PASS_IRQ_VFIO,    /* =vfio:DEVICE[/INDEX] */
+    PASS_IRQ_EVENTFD, /* =eventfd:FD: an inherited eventfd (edge: each write is one interrupt) */
+};
 
 struct pass_spec {
     bool has_loc;
@@ -82,11 +97,17 @@ struct pass_spec {
     struct guest_loc host; /* PASS_HOST_MEM/IO/PCI */
     const char *host_path; /* PASS_HOST_FILE */
     uint64_t host_offset;
+    unsigned uio, uio_map;  /* PASS_HOST_UIO */
     bool has_intr;
     struct intr_ref intr;
     unsigned intr_attr;       /* enum pass_intr_attr bits */
+    enum pass_irq_source irq_source;
     bool has_host_vector;
-    uint64_t host_vector;
+    uint64_t host_vector;      /* PASS_IRQ_VECTOR */
+    unsigned irq_uio;          /* PASS_IRQ_UIO */
+    int irq_fd;                /* PASS_IRQ_EVENTFD */
+    const char *irq_device;    /* PASS_IRQ_VFIO: the device's sysfs name */
+    unsigned irq_index;        /* PASS_IRQ_VFIO: its VFIO interrupt index */
     struct srcloc at;
     unsigned seq; /* position of the entry in the input */
 };

@@ -31,6 +31,9 @@ const struct option_desc var_table[VAR_COUNT] = {
     [VAR_EXIT_ON_HALT] = { .name = "exit-on-halt", .type = VT_BOOL, .defval = "on",
                            .help = "HLT/WFI leaves the guest (the vCPU thread sleeps) rather than "
                                    "executing in the guest" },
+    [VAR_EXIT_STATS] = { .name = "exit-stats", .type = VT_BOOL, .defval = "off",
+                         .help = "print each vCPU's exits by reason, and the accesses to each "
+                                 "device range, when the VM ends and on SIGUSR1" },
     [VAR_FDT_DUMP_FILE] = { .name = "fdt-dump-file", .type = VT_PATH, .arch = ARCH_ARM64,
                             .arg = "PATH", .help = "write the guest's flattened device tree here" },
     [VAR_GIC_HWASSIST] = { .name = "gic-hwassist", .type = VT_BOOL, .arch = ARCH_ARM64,
@@ -52,6 +55,14 @@ const struct option_desc var_table[VAR_COUNT] = {
                                     .type_name = "number", .defval = "10000", .arg = "MS",
                                     .help = "longest a vCPU waits on a vdev's host I/O, in "
                                             "milliseconds: 5 to 10000, or 0 for no limit" },
+    [VAR_PASS_IRQ_BACKOFF] = { .name = "pass-irq-backoff", .type = VT_COUNT, .min = 1,
+                               .max = 60000, .defval = "100", .arg = "MS",
+                               .help = "how long a pass-through interrupt source that went over "
+                                       "its budget stays masked, in milliseconds (1 to 60000)" },
+    [VAR_PASS_IRQ_BUDGET] = { .name = "pass-irq-budget", .type = VT_COUNT, .min = 0,
+                              .max = 10000000, .defval = "20000", .arg = "PER_SECOND",
+                              .help = "interrupts per second a pass-through source may raise "
+                                      "(bursts up to a tenth of that); 0: no limit" },
     [VAR_POSTED_INTERRUPTS] = { .name = "posted-interrupts", .type = VT_TRISTATE,
                                 .arch = ARCH_X86_64, .defval = "auto",
                                 .help = "posted interrupts (host KVM's APICv/AVIC); on: refuse "

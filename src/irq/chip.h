@@ -20,7 +20,8 @@ struct irq_stats {
     _Atomic uint64_t spurious;  /* acknowledged with nothing pending, or EOI of nothing */
     _Atomic uint64_t coalesced; /* raised again before the previous one was delivered */
     _Atomic uint64_t masked;    /* raised while the guest masked the pin */
-    _Atomic uint64_t hist[IRQ_HIST_BUCKETS]; /* assert -> EOI (or -> delivery, edge) */
+    _Atomic uint64_t throttled; /* its source held masked for a storm (pass-through) */
+    _Atomic uint64_t hist[IRQ_HIST_BUCKETS]; /* assert -> EOI, where kqvm sees the EOI */
 };
 
 struct irq_chip;
@@ -29,6 +30,10 @@ struct irq_chip_ops {
     /* The level of input pin `pin` changed (the OR of its lines). Called with
      * the chip's pin lock held; the controller takes its own lock inside. */
     void (*set_pin)(void *dev, unsigned pin, bool level);
+    /* Whether an interrupt raised on pin now would end with an EOI kqvm sees
+     * (a level-triggered pin, a programmed and unmasked 8259 line without
+     * auto-EOI). Takes the controller's lock; not called under the pin lock. */
+    bool (*expects_eoi)(void *dev, unsigned pin);
 };
 
 struct irq_pin {

@@ -20,6 +20,14 @@ void irq_pulse(struct irq_line *l);
  * level-triggered pin (edge-triggered EOIs do not leave the guest). It runs on
  * a vCPU thread or the event thread, with no interrupt lock held. */
 void irq_set_eoi_handler(struct irq_line *l, void (*fn)(void *arg), void *arg);
+/* Whether the guest's controllers will report an EOI for an interrupt raised
+ * on this line now (see irq_set_eoi_handler): false when every controller it
+ * reaches has the pin edge-triggered, or no controller uses it. A device that
+ * waits for the EOI before raising again asks this first. */
+bool irq_line_expects_eoi(struct irq_line *l);
+/* The device's source went over its interrupt budget and is held masked
+ * (pass-through storm protection): counted as throttled. */
+void irq_line_throttled(struct irq_line *l);
 /* The device merged n interrupts into one (a late host timer): counted as
  * coalesced on the line's pins. */
 void irq_line_coalesced(struct irq_line *l, unsigned n);

@@ -155,7 +155,32 @@ static void kernel_set_pin(void *dev, unsigned pin, bool level)
         irq_pin_masked(&b->kchip, pin);
 }
 
-static const struct irq_chip_ops kernel_chip_ops = { .set_pin = kernel_set_pin };
+/* KVM's I/O APIC reports the EOI of any unmasked entry on a GSI with a
+ * resample irqfd (its ack notifier makes even edge vectors exit on EOI), and
+ * of a masked level entry once the guest unmasks it; KVM's 8259 that of an
+ * unmasked line of a programmed PIC without auto-EOI. */
+static bool kernel_expects_eoi(void *dev, unsigned pin)
+{
+    struct irq_backend *b = dev;
+    struct kvm_irqchip chip = { .chip_id = KVM_IRQCHIP_IOAPIC };
+    if (ioctl(b->vm->vm_fd, KVM_GET_IRQCHIP, &chip) < 0)
+        return true; /* cannot tell: keep the source masked until an EOI */
+    if (pin < KVM_IOAPIC_NUM_PINS) {
+        if (!chip.chip.ioapic.redirtbl[pin].fields.mask ||
+            chip.chip.ioapic.redirtbl[pin].fields.trig_mode)
+            return true;
+    }
+    if (pin >= 16)
+        return false;
+    chip.chip_id = pin < 8 ? KVM_IRQCHIP_PIC_MASTER : KVM_IRQCHIP_PIC_SLAVE;
+    if (ioctl(b->vm->vm_fd, KVM_GET_IRQCHIP, &chip) < 0)
+        return true;
+    const struct kvm_pic_state *p = &chip.chip.pic;
+    return p->irq_base != 0 && !(p->imr & (1u << (pin % 8))) && !p->auto_eoi;
+}
+
+static const struct irq_chip_ops kernel_chip_ops = { .set_pin = kernel_set_pin,
+                                                     .expects_eoi = kernel_expects_eoi };
 
 struct resample {
     struct irq_backend *b;

@@ -93,6 +93,16 @@ void irq_set_eoi_handler(struct irq_line *l, void (*fn)(void *arg), void *arg)
     l->eoi_arg = arg;
 }
 
+bool irq_line_expects_eoi(struct irq_line *l)
+{
+    for (unsigned k = 0; l && k < l->nsinks; k++) {
+        struct irq_chip *c = l->chip[k];
+        if (c->ops->expects_eoi && c->ops->expects_eoi(c->dev, l->pin[k]))
+            return true;
+    }
+    return false;
+}
+
 static unsigned latency_bucket(uint64_t ns)
 {
     uint64_t us = ns / 1000;
@@ -106,6 +116,12 @@ void irq_line_coalesced(struct irq_line *l, unsigned n)
 {
     for (unsigned k = 0; l && k < l->nsinks; k++)
         atomic_fetch_add(&l->chip[k]->pins[l->pin[k]].stats.coalesced, n);
+}
+
+void irq_line_throttled(struct irq_line *l)
+{
+    for (unsigned k = 0; l && k < l->nsinks; k++)
+        atomic_fetch_add(&l->chip[k]->pins[l->pin[k]].stats.throttled, 1);
 }
 
 void irq_pin_delivered(struct irq_chip *c, unsigned pin)

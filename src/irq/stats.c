@@ -26,8 +26,8 @@ static void users_of(const struct vm_spec *spec, const char *chip, unsigned pin,
 
 void irq_stats_print(const struct vm_spec *spec, struct irq_chip *const *chips, unsigned n)
 {
-    log_info("interrupts: raised delivered eoi spurious coalesced masked, then assert-to-EOI "
-             "latency buckets (<N us:count)");
+    log_info("interrupts: raised delivered eoi spurious coalesced masked [throttled], then "
+             "assert-to-EOI latency buckets (<N us:count)");
     for (unsigned c = 0; c < n; c++) {
         const struct irq_chip *chip = chips[c];
         for (unsigned pin = 0; pin < chip->npins; pin++) {
@@ -35,9 +35,12 @@ void irq_stats_print(const struct vm_spec *spec, struct irq_chip *const *chips, 
             uint64_t raised = atomic_load(&s->raised), delivered = atomic_load(&s->delivered);
             uint64_t eoi = atomic_load(&s->eoi), spurious = atomic_load(&s->spurious);
             uint64_t coalesced = atomic_load(&s->coalesced), masked = atomic_load(&s->masked);
+            uint64_t throttled = atomic_load(&s->throttled);
             if (!(raised | delivered | eoi | spurious | coalesced | masked))
                 continue;
-            char users[256], hist[256] = "";
+            char users[256], hist[256] = "", storms[48] = "";
+            if (throttled)
+                snprintf(storms, sizeof(storms), " throttled %llu", (unsigned long long)throttled);
             users_of(spec, chip->name, pin, users, sizeof(users));
             size_t off = 0;
             for (unsigned b = 0; b < IRQ_HIST_BUCKETS && off < sizeof(hist); b++) {
@@ -49,10 +52,10 @@ void irq_stats_print(const struct vm_spec *spec, struct irq_chip *const *chips, 
                                             (unsigned long long)h);
             }
             log_info("irq %s:%u %s raised %llu delivered %llu eoi %llu spurious %llu coalesced "
-                     "%llu masked %llu%s", chip->name, pin, users, (unsigned long long)raised,
+                     "%llu masked %llu%s%s", chip->name, pin, users, (unsigned long long)raised,
                      (unsigned long long)delivered, (unsigned long long)eoi,
                      (unsigned long long)spurious, (unsigned long long)coalesced,
-                     (unsigned long long)masked, hist);
+                     (unsigned long long)masked, storms, hist);
         }
     }
 }

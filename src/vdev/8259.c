@@ -36,6 +36,7 @@ struct i8259 {
     uint8_t init_state; /* 0 ready; 1-3 expecting ICW2-ICW4 */
     bool init4, single, auto_eoi, rotate_on_auto_eoi, special_mask, poll, read_isr;
     bool fully_nested;  /* ICW4 SFNM */
+    bool initialised;   /* the guest has written ICW1: the 8259 is in use */
 };
 
 /* The pair: one per VM, shared by the master's and the slave's vdevs. */
@@ -207,7 +208,21 @@ static void pic_set_pin(void *dev, unsigned pin, bool level)
     irq_extint_changed(pp->ctx->irqb);
 }
 
-static const struct irq_chip_ops pic_chip_ops = { .set_pin = pic_set_pin };
+/* An EOI command will follow when the guest uses this 8259 (and, for a slave
+ * line, the cascade) with the line unmasked and without auto-EOI. */
+static bool pic_expects_eoi(void *dev, unsigned pin)
+{
+    struct pic_pair *pp = dev;
+    pthread_mutex_lock(&pp->lock);
+    const struct i8259 *m = &pp->pic[0], *p = &pp->pic[pin / 8];
+    bool yes = m->initialised && p->initialised && !(p->imr & (1u << (pin % 8))) &&
+               !p->auto_eoi && (pin < 8 || !(m->imr & (1u << PIC_CASCADE_LINE)));
+    pthread_mutex_unlock(&pp->lock);
+    return yes;
+}
+
+static const struct irq_chip_ops pic_chip_ops = { .set_pin = pic_set_pin,
+                                                  .expects_eoi = pic_expects_eoi };
 
 /* ---- registers ---- */
 
@@ -216,6 +231,7 @@ static void write_command(struct pic_pair *pp, unsigned which, uint8_t v, uint32
     struct i8259 *p = &pp->pic[which];
     if (v & 0x10) { /* ICW1 */
         init_reset(p);
+        p->initialised = true;
         p->init_state = 1;
         p->init4 = v & 0x01;
         p->single = v & 0x02;

@@ -216,7 +216,18 @@ static void ioapic_write(void *dev, unsigned region, uint64_t offset, unsigned s
     pthread_mutex_unlock(&a->lock);
 }
 
-static const struct irq_chip_ops ioapic_chip_ops = { .set_pin = ioapic_set_pin };
+/* Only level-triggered entries end with an EOI that leaves the guest. */
+static bool ioapic_expects_eoi(void *dev, unsigned pin)
+{
+    struct ioapic *a = dev;
+    pthread_mutex_lock(&a->lock);
+    bool level = a->rte[pin] & RTE_LEVEL;
+    pthread_mutex_unlock(&a->lock);
+    return level;
+}
+
+static const struct irq_chip_ops ioapic_chip_ops = { .set_pin = ioapic_set_pin,
+                                                     .expects_eoi = ioapic_expects_eoi };
 
 static void ioapic_destroy(void *dev)
 {

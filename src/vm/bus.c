@@ -31,8 +31,14 @@ bool bus_seal(struct bus *b)
     for (unsigned i = 1; i < b->n; i++)
         if (b->v[i].base < b->v[i - 1].base + b->v[i - 1].length)
             return false;
-    b->sealed = true;
-    return true;
+    b->hits = calloc(b->n ? b->n : 1, sizeof(*b->hits));
+    b->sealed = b->hits != NULL;
+    return b->sealed;
+}
+
+void bus_count(const struct bus *b, const struct bus_range *r)
+{
+    atomic_fetch_add_explicit(&b->hits[r - b->v], 1, memory_order_relaxed);
 }
 
 const struct bus_range *bus_find(const struct bus *b, uint64_t addr, unsigned size)
@@ -56,6 +62,7 @@ const struct bus_range *bus_find(const struct bus *b, uint64_t addr, unsigned si
 
 void bus_free(struct bus *b)
 {
+    free(b->hits);
     free(b->v);
     *b = (struct bus){ 0 };
 }

@@ -117,8 +117,11 @@ static bool dispatch(struct vcpu *v, const struct bus *bus, bool io, uint64_t ad
                      unsigned size, uint8_t *data)
 {
     const struct bus_range *r = size >= 1 && size <= 8 ? bus_find(bus, addr, size) : NULL;
-    if (!r)
+    if (!r) {
+        atomic_fetch_add_explicit(&v->vm->unclaimed_count, 1, memory_order_relaxed);
         return unclaimed(v, io, addr, write, size, data);
+    }
+    bus_count(bus, r);
     uint64_t off = addr - r->base;
     if (write)
         r->model->write(r->dev, r->region, off, size, le_value(data, size));
@@ -219,6 +222,8 @@ static void *vcpu_thread(void *arg)
             break;
         }
         v->exits++;
+        unsigned reason = v->run->exit_reason < VCPU_EXIT_REASONS ? v->run->exit_reason : 0;
+        atomic_store_explicit(&v->reasons[reason], v->reasons[reason] + 1, memory_order_relaxed);
         if (!handle_exit(v))
             break;
     }
@@ -302,13 +307,22 @@ void vcpus_kick(struct vm *vm)
     }
 }
 
-void vcpus_destroy(struct vm *vm)
+void vcpus_join(struct vm *vm)
 {
     vcpus_kick(vm);
     for (unsigned i = 0; i < vm->nvcpus; i++) {
         struct vcpu *v = &vm->vcpus[i];
         if (v->thread_started)
             pthread_join(v->thread, NULL);
+        v->thread_started = false;
+    }
+}
+
+void vcpus_destroy(struct vm *vm)
+{
+    vcpus_join(vm);
+    for (unsigned i = 0; i < vm->nvcpus; i++) {
+        struct vcpu *v = &vm->vcpus[i];
         if (v->run)
             munmap(v->run, v->run_size);
         close(v->fd);

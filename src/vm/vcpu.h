@@ -11,6 +11,8 @@ bool vcpus_create(struct vm *vm); /* KVM vCPUs, before the boot state is set */
 bool vcpus_start(struct vm *vm);  /* the threads */
 /* Make every vCPU leave KVM_RUN now (immediate_exit plus a signal). */
 void vcpus_kick(struct vm *vm);
+/* Stop and join the vCPU threads (their counters stay readable). */
+void vcpus_join(struct vm *vm);
 /* Join the threads and release the vCPUs. */
 void vcpus_destroy(struct vm *vm);
 

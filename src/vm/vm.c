@@ -75,11 +75,8 @@ static bool check_runnable(const struct vm_spec *spec)
             ok = false;
         }
     }
-    for (unsigned i = 0; i < spec->npasses; i++) {
-        log_error("pass (%s): pass-through is not built yet; running it is refused",
-                  srcloc_str(&spec->passes[i].at));
-        ok = false;
-    }
+    for (unsigned i = 0; i < spec->npasses; i++)
+        ok &= pass_runnable(&spec->passes[i]);
     return ok;
 }
 
@@ -113,6 +110,20 @@ static bool setup_memory(struct vm *vm)
                               "KVM_SET_USER_MEMORY_REGION") < 0)
             return false;
     }
+    /* pass-through memory: slots after RAM's; not guest memory for the accessor */
+    for (unsigned k = 0; vm->pass && k < vm->pass->nslots; k++) {
+        const struct pass_slot *ps = &vm->pass->slots[k];
+        struct kvm_userspace_memory_region slot = {
+            .slot = spec->nmem + k,
+            .flags = ps->readonly ? KVM_MEM_READONLY : 0,
+            .guest_phys_addr = ps->gpa,
+            .memory_size = ps->length,
+            .userspace_addr = (uintptr_t)ps->host,
+        };
+        if (kvm_ioctl_checked(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &slot,
+                              "KVM_SET_USER_MEMORY_REGION (pass)") < 0)
+            return false;
+    }
     /* The accessor binary-searches: sort by GPA (the resolver excluded overlaps). */
     for (unsigned i = 1; i < vm->mem.n; i++)
         for (unsigned j = i; j > 0 && vm->mem.r[j].gpa < vm->mem.r[j - 1].gpa; j--) {
@@ -143,17 +154,18 @@ static struct irq_chip *controller_chip(struct vm *vm, const char *name)
     return NULL;
 }
 
-/* A vdev's lines, one per intr. ISA lines (pins 0-15, not the cascade) of
- * the first I/O APIC also reach the 8259 pin of the same number, as on a PC;
+/* Wire l to CONTROLLER:pin. ISA lines (pins 0-15, not the cascade) of the
+ * first I/O APIC also reach the 8259 pin of the same number, as on a PC;
  * KVM's in-kernel irqchip wires its GSIs so by itself. */
-static bool wire_lines(struct vm *vm, struct vdev_instance *inst)
+static bool wire_line(struct vm *vm, struct irq_line *l, const char *controller, unsigned pin)
 {
-    const struct vdev_spec *v = inst->spec;
-    if (is_controller(v) || !v->nintr)
-        return true;
-    inst->lines = calloc(v->nintr, sizeof(*inst->lines));
-    if (!inst->lines)
+    struct irq_chip *chip = controller_chip(vm, controller);
+    if (!chip)
+        return true; /* the local APIC: nothing to wire */
+    if (!irq_line_connect(l, chip, pin))
         return false;
+    if (irq_backend_kernel_chip(vm->irqb))
+        return irq_backend_kernel_watch(vm->irqb, pin);
     const struct controller_spec *first_ioapic = NULL, *pic = NULL;
     for (unsigned c = 0; c < vm->spec->ncontrollers; c++) {
         const struct controller_spec *cs = &vm->spec->controllers[c];
@@ -162,25 +174,45 @@ static bool wire_lines(struct vm *vm, struct vdev_instance *inst)
         if (cs->type == &vdev_8259)
             pic = cs;
     }
-    struct irq_chip *kchip = irq_backend_kernel_chip(vm->irqb);
-    for (unsigned k = 0; k < v->nintr; k++) {
-        struct irq_chip *chip = controller_chip(vm, v->intr[k].controller);
-        if (!chip)
-            continue;
-        struct irq_line *l = &inst->lines[k];
-        unsigned pin = v->intr[k].line;
-        if (!irq_line_connect(l, chip, pin))
+    if (pic && first_ioapic && !strcmp(controller, first_ioapic->name) && pin < 16 && pin != 2) {
+        struct irq_chip *pchip = controller_chip(vm, pic->name);
+        if (pchip && pin < pchip->npins && !irq_line_connect(l, pchip, pin))
             return false;
-        inst->ctx.irq[k] = l;
-        if (kchip) {
-            if (!irq_backend_kernel_watch(vm->irqb, pin))
-                return false;
-        } else if (pic && first_ioapic && !strcmp(v->intr[k].controller, first_ioapic->name) &&
-                   pin < 16 && pin != 2) {
-            struct irq_chip *pchip = controller_chip(vm, pic->name);
-            if (pchip && pin < pchip->npins && !irq_line_connect(l, pchip, pin))
-                return false;
-        }
+    }
+    return true;
+}
+
+/* A vdev's lines, one per intr. */
+static bool wire_lines(struct vm *vm, struct vdev_instance *inst)
+{
+    const struct vdev_spec *v = inst->spec;
+    if (is_controller(v) || !v->nintr)
+        return true;
+    inst->lines = calloc(v->nintr, sizeof(*inst->lines));
+    if (!inst->lines)
+        return false;
+    for (unsigned k = 0; k < v->nintr; k++) {
+        if (!wire_line(vm, &inst->lines[k], v->intr[k].controller, v->intr[k].line))
+            return false;
+        if (inst->lines[k].nsinks)
+            inst->ctx.irq[k] = &inst->lines[k];
+    }
+    return true;
+}
+
+/* Forwarded host interrupts: a line each, attached to its source. */
+static bool setup_pass_irqs(struct vm *vm)
+{
+    if (!vm->pass || !vm->pass->nirqs)
+        return true;
+    vm->pass_lines = calloc(vm->pass->nirqs, sizeof(*vm->pass_lines));
+    if (!vm->pass_lines)
+        return false;
+    for (unsigned k = 0; k < vm->pass->nirqs; k++) {
+        const struct pass_spec *p = pass_irq_spec(vm->pass, k);
+        if (!wire_line(vm, &vm->pass_lines[k], p->intr.controller, p->intr.line) ||
+            !pass_irq_attach(vm->pass, k, &vm->pass_lines[k], &vm->loop))
+            return false;
     }
     return true;
 }
@@ -240,6 +272,13 @@ static bool setup_vdevs(struct vm *vm)
         for (unsigned i = 0; i < spec->nvdevs; i++)
             if (is_controller(&spec->vdevs[i]) == (pass == 0) && !create_vdev(vm, i))
                 return false;
+    for (unsigned k = 0; vm->pass && k < vm->pass->ntraps; k++) {
+        struct pass_trap *t = &vm->pass->traps[k];
+        struct bus_range br = { .base = t->base, .length = t->length, .model = &pass_trap_model,
+                                .dev = t, .owner = "pass" };
+        if (!bus_add(t->space == PASS_TRAP_IO ? &vm->pio : &vm->mmio, &br))
+            return false;
+    }
     if (!bus_seal(&vm->pio) || !bus_seal(&vm->mmio)) {
         log_internal("overlapping bus ranges after resolution");
         return false;
@@ -285,6 +324,8 @@ static void on_signal(void *arg, uint32_t events)
             break;
         case SIGUSR1:
             vm_print_irq_stats(vm);
+            if (vm->spec->vars[VAR_EXIT_STATS].b)
+                vm_print_exit_stats(vm);
             break;
         default:
             break;
@@ -302,9 +343,15 @@ static bool stop_requested(void *arg)
 
 static void vm_destroy(struct vm *vm)
 {
+    vcpus_join(vm);
+    if (vm->spec->vars[VAR_EXIT_STATS].b)
+        vm_print_exit_stats(vm);
     vcpus_destroy(vm);
     if (vm->spec->vars[VAR_IRQ_STATS].b && vm->vdevs)
         vm_print_irq_stats(vm);
+    /* sources masked and cleared while their controllers still exist */
+    pass_irq_detach_all(vm->pass);
+    free(vm->pass_lines);
     destroy_vdevs(vm);
     irq_backend_destroy(vm->irqb);
     bus_free(&vm->pio);
@@ -341,6 +388,7 @@ void vm_print_irq_stats(struct vm *vm)
         if (vm->vdevs[i].ctx.chip)
             chips[n++] = vm->vdevs[i].ctx.chip;
     irq_stats_print(vm->spec, chips, n);
+    pass_irq_report(vm->pass);
 }
 
 static bool open_kvm(struct vm *vm)
@@ -378,18 +426,18 @@ static bool open_kvm(struct vm *vm)
     return true;
 }
 
-static enum vm_outcome vm_boot(const struct vm_spec *spec, struct hostdev **hostdevs, int sigfd,
-                               int *signo)
+static enum vm_outcome vm_boot(const struct vm_spec *spec, struct hostdev **hostdevs,
+                               struct pass_set *pass, int sigfd, int *signo)
 {
     struct vm vm = { .spec = spec, .kvm_fd = -1, .vm_fd = -1, .hostdevs = hostdevs,
-                     .sigfd = sigfd };
+                     .pass = pass, .sigfd = sigfd };
     atomic_init(&vm.outcome, VM_RUNNING);
     pthread_mutex_init(&vm.unclaimed_lock, NULL);
     vm.kernel_irqchip = spec->vars[VAR_KERNEL_IRQCHIP].b;
     event_set_tolerance((uint64_t)spec->tolerance_us * 1000);
     bool ok = event_init(&vm.loop) && event_add(&vm.loop, sigfd, EPOLLIN, on_signal, &vm) &&
               open_kvm(&vm) && arch_vm_init(&vm) && create_irq_backend(&vm) &&
-              setup_memory(&vm) && setup_vdevs(&vm) &&
+              setup_memory(&vm) && setup_vdevs(&vm) && setup_pass_irqs(&vm) &&
               load_images(&vm) && vcpus_create(&vm) && arch_boot_setup(&vm) &&
               vcpus_start(&vm);
     if (ok)
@@ -449,10 +497,17 @@ int vm_main(const struct vm_spec *spec)
         hostdevs[i] = hostdev_open(v->named ? v->name : v->type->name, &v->opts[idx]);
         ok = hostdevs[i] != NULL;
     }
+    /* Pass-through resources too; opened before any vCPU thread exists
+     * (host port permissions are inherited by the threads created later). */
+    struct pass_set *pass = NULL;
+    if (ok && spec->npasses) {
+        pass = pass_open(spec);
+        ok = pass != NULL;
+    }
     const bool restart = spec->vars[VAR_RESET_ACTION].e == 0;
     while (ok) {
         int signo = 0;
-        enum vm_outcome o = vm_boot(spec, hostdevs, sigfd, &signo);
+        enum vm_outcome o = vm_boot(spec, hostdevs, pass, sigfd, &signo);
         if (o == VM_RESET && restart) {
             log_info("restarting the guest (set reset-action exit ends the VM instead)");
             continue;
@@ -468,6 +523,7 @@ int vm_main(const struct vm_spec *spec)
         }
         break;
     }
+    pass_close(pass);
     for (unsigned i = 0; hostdevs && i < spec->nvdevs; i++)
         hostdev_close(hostdevs[i]);
     free(hostdevs);

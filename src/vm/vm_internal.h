@@ -4,6 +4,7 @@
 #define KQVM_VM_VM_INTERNAL_H
 
 #include "irq/chip.h"
+#include "pass/pass.h"
 #include "vdev/vdev.h"
 #include "vdev/vdev_ctx.h"
 #include "vm/bus.h"
@@ -25,6 +26,8 @@ enum vm_outcome {
     VM_HOST_ERROR,
 };
 
+enum { VCPU_EXIT_REASONS = 64 }; /* KVM_EXIT_* counted one by one; the rest as 0 (unknown) */
+
 struct vcpu {
     struct vm *vm;
     unsigned index;
@@ -34,6 +37,7 @@ struct vcpu {
     pthread_t thread;
     bool thread_started;
     uint64_t exits;
+    _Atomic uint64_t reasons[VCPU_EXIT_REASONS]; /* written by the vCPU thread only */
 };
 
 struct vdev_instance {
@@ -63,6 +67,8 @@ struct vm {
     struct vdev_instance *vdevs;
     unsigned nvdevs;
     struct hostdev **hostdevs; /* per vdev, kept across restarts (owned by vm_main) */
+    struct pass_set *pass;     /* pass-through, kept across restarts (owned by vm_main) */
+    struct irq_line *pass_lines; /* one per pass intr, this boot's */
     struct event_loop loop;
     struct irq_backend *irqb;
     bool kernel_irqchip; /* KVM's I/O APIC and 8259 instead of kqvm's */
@@ -74,10 +80,13 @@ struct vm {
     pthread_mutex_t unclaimed_lock;
     uint64_t unclaimed_logged[UNCLAIMED_LOGGED_MAX];
     unsigned nunclaimed_logged;
+    _Atomic uint64_t unclaimed_count;
 };
 
 /* The interrupt counters, to the log (set irq-stats, SIGUSR1). */
 void vm_print_irq_stats(struct vm *vm);
+/* Exits per vCPU and reason, accesses per bus range (set exit-stats, SIGUSR1). */
+void vm_print_exit_stats(const struct vm *vm);
 /* Make one vCPU leave KVM_RUN (to look at pending work); any thread. */
 void vcpu_kick(struct vcpu *v);
 /* Ask the VM to stop with this outcome (the first request wins); any thread. */

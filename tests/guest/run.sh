@@ -7,6 +7,7 @@ stage=build/guest-stage
 rm -rf "$stage"
 mkdir -p "$stage/tests" "$stage/build"
 cp build/kqvm.static "$stage/kqvm"
+cp build/passmodel.static "$stage/passmodel"
 cp -r tests/guest "$stage/tests/"
 cp -r build/guests "$stage/build/"
 log=$(mktemp)

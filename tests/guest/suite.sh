@@ -6,13 +6,20 @@
 #   # expect-output: TEXT    a line containing TEXT in kqvm's output (guest and log)
 #   # reject-output: TEXT    no line contains TEXT
 #   # expect-once: TEXT      exactly one line contains TEXT
+#   # run-with: CMD ARGS     run kqvm as `CMD ARGS ./kqvm @config` (a host-side model)
 #   # expect-boots: N        (reset tests) wait for N boot lines, then SIGTERM kqvm
 #   # expect-irq: CTRL:PIN LABEL   kqvm's counters (set irq-stats on) give CTRL:PIN
 #                            a `delivered` count equal to the guest's `KQVM-IRQ LABEL <n>`,
 #                            or up to 5% (at least 2) more: edge MSIs sent while the vector
 #                            was still pending merge in the local APIC, out of kqvm's sight
-#   # expect-irq-eoi: CTRL:PIN LABEL   the same with kqvm's `eoi` count, exactly (level
-#                            lines, where KVM's in-kernel I/O APIC re-sends by itself)
+#   # expect-irq-eoi: CTRL:PIN LABEL   the same with kqvm's `eoi` count, exactly: level
+#                            lines, and every line with `set kernel-irqchip on` (kqvm's
+#                            resample irqfd makes KVM report the EOIs of edge vectors too)
+#   # expect-pass-traps: ADDR   kqvm's exit-stats count for its pass range at ADDR equals
+#                            the guest's `KQVM-PASS traps <n>`: the slot page caused none
+#   # expect-pass-storm: BUDGET CPU%   the guest's `KQVM-PASS storm irqs <n>` is within
+#                            what a budget of BUDGET a second allows over the model's storm
+#                            time (plus the burst), and kqvm used at most CPU% of a CPU
 # Prints PASS/FAIL lines. Run from the staging root: ./kqvm, tests/guest/, build/guests/.
 KQVM=${KQVM:-./kqvm}
 TIMEOUT=${GUEST_TIMEOUT:-60}
@@ -37,7 +44,7 @@ run_until_boots() { # $1 config, $2 boots wanted: kqvm runs in the background
     [ "$boots" -ge "$2" ] || why="$why; $boots boot(s), expected $2"
 }
 
-for conf in tests/guest/*.qvmconf; do
+for conf in tests/guest/${GUEST_ONLY:-*}.qvmconf; do # GUEST_ONLY: a name pattern
     name=${conf#tests/guest/}
     name=${name%.qvmconf}
     echo "# running $name (uptime $(cut -d' ' -f1 /proc/uptime) s)"
@@ -46,7 +53,8 @@ for conf in tests/guest/*.qvmconf; do
     if [ -n "$boots" ]; then
         run_until_boots "$conf" "$boots"
     else
-        timeout -s KILL "$TIMEOUT" "$KQVM" "@$conf" >"$out" 2>&1
+        # shellcheck disable=SC2046 # run-with's words are split on purpose
+        timeout -s KILL "$TIMEOUT" $(header run-with "$conf") "$KQVM" "@$conf" >"$out" 2>&1
         rc=$?
     fi
     want=$(header expect-status "$conf")
@@ -91,6 +99,28 @@ EOT
     done <<EOT
 $(header expect-irq-eoi "$conf")
 EOT
+    addr=$(header expect-pass-traps "$conf")
+    if [ -n "$addr" ]; then
+        guest=$(sed -n 's/^KQVM-PASS traps \([0-9]*\).*/\1/p' "$out" | head -n 1)
+        host=$(sed -n "s/.*exits: mmio by range: .*pass $addr: \([0-9]*\).*/\1/p" "$out" | head -n 1)
+        [ -n "$guest" ] && [ "$guest" = "$host" ] ||
+            why="$why; $guest trapped accesses in the guest, kqvm counted '$host' at $addr"
+    fi
+    read -r budget cpu_max <<EOT
+$(header expect-pass-storm "$conf")
+EOT
+    if [ -n "$budget" ]; then
+        irqs=$(sed -n 's/^KQVM-PASS storm irqs \([0-9]*\).*/\1/p' "$out" | head -n 1)
+        ms=$(sed -n 's/^passmodel: .*storm \([0-9]*\) ms.*/\1/p' "$out" | head -n 1)
+        cpu=$(sed -n 's/^passmodel: .*in the storm (\([0-9]*\)%).*/\1/p' "$out" | head -n 1)
+        if [ -z "$irqs" ] || [ -z "$ms" ] || [ -z "$cpu" ]; then
+            why="$why; no storm figures (guest '$irqs', model '$ms' ms, '$cpu'%)"
+        else
+            allowed=$(( budget * ms / 1000 + budget / 10 + 2 ))
+            [ "$irqs" -le "$allowed" ] || why="$why; $irqs interrupts in a $ms ms storm, at most $allowed allowed"
+            [ "$cpu" -le "$cpu_max" ] || why="$why; kqvm used $cpu% of a CPU in the storm (at most $cpu_max%)"
+        fi
+    fi
     # a guest that reports a failed check fails its test
     grep -q '^KQVM-TEST: FAIL' "$out" && why="$why; the guest reported a failure"
     if [ -z "$why" ]; then

@@ -276,6 +276,68 @@ static void test_pass_intr(void **state)
                    "t.qvmconf:2:19\n");
 }
 
+/* kqvm's host interrupt sources: uio, vfio, eventfd (a QNX vector stays a vector) */
+static void test_pass_intr_sources(void **state)
+{
+    (void)state;
+    struct run *r = run_text("vdev ioapic\npass intr ioapic:3=uio:2\n"
+                             "pass intr ioapic:4,u=eventfd:10\n"
+                             "pass intr ioapic:5=vfio:0000:00:04.0\n"
+                             "pass intr ioapic:6,u=vfio:0000:00:04.0/1\n"
+                             "pass intr ioapic:9\n");
+    assert_true(r->ok);
+    const struct pass_spec *p = r->f.vm.passes;
+    assert_int_equal(p[0].irq_source, PASS_IRQ_UIO);
+    assert_int_equal(p[0].irq_uio, 2);
+    assert_int_equal(p[1].irq_source, PASS_IRQ_EVENTFD);
+    assert_int_equal(p[1].irq_fd, 10);
+    assert_int_equal(p[1].intr_attr, PASS_INTR_UNMASK);
+    assert_int_equal(p[2].irq_source, PASS_IRQ_VFIO);
+    assert_string_equal(p[2].irq_device, "0000:00:04.0");
+    assert_int_equal(p[2].irq_index, 0);
+    assert_int_equal(p[3].irq_index, 1); /* MSI: edge, so 'u' is allowed */
+    assert_int_equal(p[4].irq_source, PASS_IRQ_VECTOR);
+    assert_int_equal(p[4].host_vector, 9); /* hostvector 0 + line */
+    run_free(r);
+    assert_refuses("vdev ioapic\npass intr ioapic:3,u=uio:0",
+                   "t.qvmconf:2:11: error: pass intr: 'u' unmasks the host source before the "
+                   "guest's EOI, which only an edge-triggered source allows; a UIO interrupt is "
+                   "level-triggered (remove 'u')\n");
+    assert_refuses("vdev ioapic\npass intr ioapic:3,u=vfio:0000:00:04.0",
+                   "t.qvmconf:2:11: error: pass intr: 'u' unmasks the host source before the "
+                   "guest's EOI, which only an edge-triggered source allows; a PCI device's INTx "
+                   "is level-triggered (remove 'u')\n");
+    assert_refuses("vdev ioapic\npass intr ioapic:3=vfio:",
+                   "t.qvmconf:2:20: error: pass intr: '=vfio:' needs a device: "
+                   "=vfio:DEVICE[/INDEX] (DEVICE as in /sys/bus/pci/devices, e.g. "
+                   "0000:01:00.0)\n");
+    assert_refuses("vdev ioapic\npass intr ioapic:3=eventfd:x",
+                   "t.qvmconf:2:28: error: invalid eventfd descriptor 'x': expected a digit, "
+                   "found 'x'\n");
+    assert_refuses("vdev ioapic\npass intr ioapic:3=uio:70000",
+                   "t.qvmconf:2:24: error: UIO device 70000 is out of range (0 to 65535)\n");
+}
+
+/* =uio:N[/MAP] maps a UIO device's memory */
+static void test_pass_loc_uio(void **state)
+{
+    (void)state;
+    struct run *r = run_text("pass loc 0xd0000000,4k=uio:1/2\npass loc 0xd0001000,4k=uio:3");
+    assert_true(r->ok);
+    const struct pass_spec *p = r->f.vm.passes;
+    assert_int_equal(p[0].host_kind, PASS_HOST_UIO);
+    assert_int_equal(p[0].uio, 1);
+    assert_int_equal(p[0].uio_map, 2);
+    assert_int_equal(p[1].uio, 3);
+    assert_int_equal(p[1].uio_map, 0);
+    run_free(r);
+    assert_refuses("pass loc io:0x300,8=uio:0",
+                   "t.qvmconf:1:10: error: pass loc: '=uio:' maps a UIO device's memory; it "
+                   "needs a mem: location\n");
+    assert_refuses("pass loc 0xd0000000,4k=uio:0/5",
+                   "t.qvmconf:1:30: error: UIO map 5 is out of range (0 to 4)\n");
+}
+
 static void test_memory_map_sorted_with_owners(void **state)
 {
     (void)state;
@@ -367,6 +429,8 @@ int main(void)
         cmocka_unit_test(test_vdev_regions_overlap),
         cmocka_unit_test(test_names_and_hostvectors),
         cmocka_unit_test(test_reserved_lines),
+        cmocka_unit_test(test_pass_intr_sources),
+        cmocka_unit_test(test_pass_loc_uio),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
