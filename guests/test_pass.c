@@ -22,7 +22,15 @@
  *           asks the model for another and resets the machine: a source
  *           masked in flight with one more pending. Boot 2 (kqvm restarted
  *           the VM) must see nothing stale in 200 ms, then exactly the
- *           interrupt it asks for. PASS pass.crash.clean, pass.crash.fires. */
+ *           interrupt it asks for. PASS pass.crash.clean, pass.crash.fires.
+ *   edu     QEMU's edu PCI device (its BAR0 passed through at the same
+ *           address, its INTx through UIO): identification and liveness
+ *           registers, then rounds factorials, each ending with the device's
+ *           interrupt, which the handler acknowledges at the device before
+ *           the EOI. PASS pass.edu.id, pass.edu.live, pass.edu.irq.
+ *   io      the host's CMOS NVRAM through passed-through ports 0x70-0x71:
+ *           byte 0x38 written and read back twice, last 0x5a (the test's
+ *           wrapper reads it on the host afterwards). PASS pass.io. */
 #include "acpi.h"
 #include "cmdline.h"
 #include "io.h"
@@ -47,6 +55,17 @@ static unsigned pin = 10;
 static volatile unsigned irqs;
 static volatile uint32_t seen_done;
 static volatile int reset_in_handler;
+static volatile int edu_mode;
+
+/* QEMU's edu device (docs/specs/edu.rst in QEMU) */
+#define EDU_ID 0x00
+#define EDU_LIVE 0x04
+#define EDU_FACT 0x08
+#define EDU_STATUS 0x20
+#define EDU_STATUS_IRQ_FACT 0x80
+#define EDU_IRQ_STATUS 0x24
+#define EDU_IRQ_ACK 0x64
+#define EDU_ID_VALUE 0x010000ed /* version 1.0 */
 
 static uint32_t reg(unsigned off)
 {
@@ -74,6 +93,10 @@ static void handler(void *arg, struct idt_frame *f)
     (void)arg;
     (void)f;
     irqs++;
+    if (edu_mode) { /* level-triggered: quiet the device before the EOI */
+        set_reg(EDU_IRQ_ACK, reg(EDU_IRQ_STATUS));
+        return;
+    }
     seen_done = reg(PM_DONE_SEQ);
     if (reset_in_handler) {
         command(PM_OP_FIRE, 0); /* one more, while this one is not ended */
@@ -206,17 +229,53 @@ static void test_crash(void)
                irqs);
 }
 
+static void test_edu(uint64_t rounds)
+{
+    TEST_CHECK("pass.edu.id", (reg(EDU_ID) & 0xffff00ff) == EDU_ID_VALUE,
+               "identification 0x%x", reg(EDU_ID));
+    set_reg(EDU_LIVE, 0x12345678);
+    TEST_CHECK("pass.edu.live", reg(EDU_LIVE) == ~0x12345678u, "liveness 0x%x", reg(EDU_LIVE));
+    static const uint32_t fact[] = { 1, 1, 2, 6, 24, 120, 720, 5040, 40320, 362880 };
+    unsigned good = 0;
+    for (uint64_t i = 0; i < rounds; i++) {
+        uint32_t n = (uint32_t)(i % 10);
+        wanted_irqs = irqs + 1;
+        set_reg(EDU_STATUS, EDU_STATUS_IRQ_FACT);
+        set_reg(EDU_FACT, n);
+        if (!wait_for(irqs_reached, tsc_deadline_us(5000000))) {
+            TEST_FAIL("pass.edu.irq", "round %lu: no interrupt in 5 s", i);
+            return;
+        }
+        good += reg(EDU_FACT) == fact[n];
+    }
+    TEST_CHECK("pass.edu.irq", good == rounds, "%u of %lu factorials right", good, rounds);
+}
+
+static void test_io(void)
+{
+    static const uint8_t values[] = { 0xa5, 0x5a };
+    unsigned good = 0;
+    for (unsigned i = 0; i < 2; i++) {
+        outb(0x70, 0x38);
+        outb(0x71, values[i]);
+        outb(0x70, 0x38);
+        good += inb(0x71) == values[i];
+    }
+    TEST_CHECK("pass.io", good == 2, "%u of 2 values read back from the host's CMOS byte 0x38",
+               good);
+}
+
 void kmain(const struct kqvm_boot_info *bi)
 {
-    static const char *const tests[] = { "basic", "storm", "crash" };
+    static const char *const tests[] = { "basic", "storm", "crash", "edu", "io" };
     size_t len;
     const char *which = cmdline_get(bi, "test", &len);
     int t = -1;
-    for (int i = 0; which && i < 3; i++)
+    for (int i = 0; which && i < 5; i++)
         if (strlen(tests[i]) == len && !strncmp(which, tests[i], len))
             t = i;
     if (t < 0) {
-        TEST_FAIL("pass.setup", "test=basic|storm|crash");
+        TEST_FAIL("pass.setup", "test=basic|storm|crash|edu|io");
         TEST_DONE();
     }
     uint64_t x;
@@ -224,6 +283,20 @@ void kmain(const struct kqvm_boot_info *bi)
         pin = (unsigned)x;
     const char *trig = cmdline_get(bi, "trigger", &len);
     int level = !(trig && len == 4 && !strncmp(trig, "edge", 4));
+    uint64_t rounds = 50;
+    cmdline_u64(bi, "rounds", &rounds);
+    if (t == 4) {
+        test_io();
+        TEST_DONE();
+    }
+    if (t == 3) {
+        edu_mode = 1;
+        setup(bi, level);
+        test_edu(rounds);
+        ioapic_mask(&io, pin);
+        kprintf("KQVM-IRQ pass %u\n", irqs);
+        TEST_DONE();
+    }
     if (reg(PM_ID) != PASSMODEL_ID) {
         TEST_FAIL("pass.id", "ID register 0x%x, expected 0x%x", reg(PM_ID), PASSMODEL_ID);
         TEST_DONE();
@@ -231,8 +304,6 @@ void kmain(const struct kqvm_boot_info *bi)
     TEST_PASS("pass.id");
     setup(bi, level);
     if (t == 0) {
-        uint64_t rounds = 50;
-        cmdline_u64(bi, "rounds", &rounds);
         test_basic(rounds);
     } else if (t == 1) {
         uint64_t ms = 1500;

@@ -228,6 +228,9 @@ ensure_build_tools() {
 
 # ------------------------------------------------------------------ kernel
 KDIR=$CACHE/kernel       # vmlinuz, vmlinux (if unpacked), config, modules/, modules.order, package
+# The modules the sandbox loads (with what they depend on): KVM, and UIO's
+# PCI driver for the pass-through tests (QEMU's edu device, -device edu).
+KMODULES="kvm_amd uio_pci_generic"
 
 module_deps() { # module_deps FILE -> the depends= list, comma separated
 	case $1 in
@@ -247,7 +250,7 @@ apt_update_once() { # refresh the package lists, at most once per run
 }
 
 prepare_kernel() {
-	[ -f "$KDIR/ok" ] && return 0
+	[ -f "$KDIR/ok" ] && [ "$(cat "$KDIR/ok")" = "$KMODULES" ] && return 0
 	local meta=linux-image-cloud-amd64 kpkg="" deb="" try
 	mkdir -p "$CACHE/dl"
 	# Resolve the real package behind the metapackage and download it. With no
@@ -297,7 +300,7 @@ prepare_kernel() {
 		for d in $(module_deps "${path[$m]}" | tr ',' ' '); do visit "$d"; done
 		order+=("$m")
 	}
-	visit kvm_amd
+	for n in $KMODULES; do visit "$n"; done
 	for n in "${order[@]}"; do
 		f=${path[$n]}
 		case $f in
@@ -322,7 +325,7 @@ prepare_kernel() {
 		fi
 	fi
 	echo "$kpkg" >"$KDIR.new/package"
-	touch "$KDIR.new/ok"
+	echo "$KMODULES" >"$KDIR.new/ok"
 	rm -rf "$x" "$KDIR"
 	mv "$KDIR.new" "$KDIR"
 }
@@ -401,7 +404,7 @@ base_key() { # what the cached base.cpio must have been built from
 	local pkg="" init
 	[ -f "$KDIR/package" ] && pkg=$(<"$KDIR/package")
 	init=$(make_init | md5sum)
-	echo "$BASE_FORMAT $pkg $(stat -c '%s-%Y' "$BUSYBOX" 2>/dev/null) ${init%% *}"
+	echo "$BASE_FORMAT $pkg $(stat -c '%s-%Y' "$BUSYBOX" 2>/dev/null) ${init%% *} $KMODULES"
 }
 
 # ------------------------------------------------------------------ running QEMU

@@ -1,9 +1,13 @@
-/* pass intr ...=uio:N: the interrupt of /dev/uioN (Documentation/driver-api/uio-howto).
- * A read returns the interrupt count; the kernel driver masks the interrupt
- * when it fires (uio_pdrv_genirq disables the IRQ line, uio_pci_generic sets
- * the PCI INTx-disable bit) and writing 1 unmasks it, 0 keeps it masked.
- * A driver without that control (the write fails) cannot be masked at the
- * source: kqvm then only stops reading it, and says so. */
+/* pass intr ...=uio:N: the interrupt of /dev/uioN (the kernel's UIO HOWTO).
+ * A read returns the interrupt count. The kernel driver masks the interrupt
+ * when it fires, and user space unmasks it, in one of two ways:
+ *   - drivers with irqcontrol (uio_pdrv_genirq, uio_dmem_genirq): writing
+ *     1 to /dev/uioN unmasks, 0 masks;
+ *   - uio_pci_generic: the driver sets the PCI command register's
+ *     Interrupt Disable bit; user space clears it through the device's
+ *     config space (/sys/class/uio/uioN/device/config).
+ * A driver with neither cannot be masked from user space: kqvm then only
+ * stops reading it until the EOI, and says so. */
 #include "pass/irq.h"
 
 #include "util/log.h"
@@ -14,15 +18,30 @@
 #include <string.h>
 #include <unistd.h>
 
-static bool uio_control(struct pass_irq *pi, int32_t on)
+#define PCI_COMMAND 0x04
+#define PCI_COMMAND_INTX_DISABLE 0x400
+
+static bool pci_intx(struct pass_irq *pi, bool on)
 {
-    if (pi->cannot_mask)
+    uint16_t cmd;
+    if (pread(pi->aux_fd, &cmd, sizeof(cmd), PCI_COMMAND) != (ssize_t)sizeof(cmd))
         return false;
-    if (write(pi->fd, &on, sizeof(on)) == (ssize_t)sizeof(on))
-        return true;
-    log_warn("%s: %s: %s the interrupt: %s", pi->label, pi->source, on ? "unmasking" : "masking",
-             strerror(errno));
-    return false;
+    cmd = on ? cmd & (uint16_t)~PCI_COMMAND_INTX_DISABLE : cmd | PCI_COMMAND_INTX_DISABLE;
+    return pwrite(pi->aux_fd, &cmd, sizeof(cmd), PCI_COMMAND) == (ssize_t)sizeof(cmd);
+}
+
+static void uio_control(struct pass_irq *pi, bool on)
+{
+    bool ok = true;
+    if (pi->aux_fd >= 0) {
+        ok = pci_intx(pi, on);
+    } else if (!pi->cannot_mask) {
+        int32_t v = on;
+        ok = write(pi->fd, &v, sizeof(v)) == (ssize_t)sizeof(v);
+    }
+    if (!ok)
+        log_warn("%s: %s: %s the interrupt: %s", pi->label, pi->source,
+                 on ? "unmasking" : "masking", strerror(errno));
 }
 
 static bool uio_open(struct pass_irq *pi)
@@ -34,18 +53,26 @@ static bool uio_open(struct pass_irq *pi)
         return false;
     }
     int32_t off = 0;
-    if (write(pi->fd, &off, sizeof(off)) != (ssize_t)sizeof(off)) {
-        if (errno != ENOSYS) {
-            log_error("%s: %s: cannot mask its interrupt: %s", pi->label, pi->source,
-                      strerror(errno));
-            close(pi->fd);
-            return false;
-        }
-        log_warn("%s: the driver of %s cannot mask its interrupt (no irqcontrol): kqvm stops "
-                 "reading it until the guest's EOI, the host kernel handles the rest",
-                 pi->label, pi->source);
-        pi->cannot_mask = true;
+    if (write(pi->fd, &off, sizeof(off)) == (ssize_t)sizeof(off))
+        return true; /* irqcontrol: masked now */
+    if (errno != ENOSYS) {
+        log_error("%s: %s: cannot mask its interrupt: %s", pi->label, pi->source,
+                  strerror(errno));
+        close(pi->fd);
+        return false;
     }
+    char config[96];
+    snprintf(config, sizeof(config), "/sys/class/uio/uio%u/device/config", pi->spec->irq_uio);
+    pi->aux_fd = open(config, O_RDWR | O_CLOEXEC);
+    if (pi->aux_fd >= 0 && pci_intx(pi, false))
+        return true; /* a PCI device: masked at its command register */
+    if (pi->aux_fd >= 0)
+        close(pi->aux_fd);
+    pi->aux_fd = -1;
+    pi->cannot_mask = true;
+    log_warn("%s: the driver of %s cannot mask its interrupt (no irqcontrol, not PCI): kqvm "
+             "stops reading it until the guest's EOI, the host kernel handles the rest",
+             pi->label, pi->source);
     return true;
 }
 
@@ -63,13 +90,13 @@ static uint64_t uio_take(struct pass_irq *pi)
 
 static void uio_unmask(struct pass_irq *pi)
 {
-    uio_control(pi, 1);
+    uio_control(pi, true);
 }
 
 static void uio_quiesce(struct pass_irq *pi)
 {
     uint32_t count;
-    uio_control(pi, 0);
+    uio_control(pi, false);
     while (read(pi->fd, &count, sizeof(count)) == (ssize_t)sizeof(count))
         ; /* drop an interrupt that fired before the mask */
 }
@@ -77,6 +104,8 @@ static void uio_quiesce(struct pass_irq *pi)
 static void uio_close(struct pass_irq *pi)
 {
     close(pi->fd);
+    if (pi->aux_fd >= 0)
+        close(pi->aux_fd);
 }
 
 const struct pass_irq_ops pass_irq_uio = {

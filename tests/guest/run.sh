@@ -12,7 +12,9 @@ cp -r tests/guest "$stage/tests/"
 cp -r build/guests "$stage/build/"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-scripts/kvm-sandbox.sh --timeout 900 "$stage" -- sh tests/guest/suite.sh >"$log" 2>&1
+# QEMU's edu device gives the UIO pass-through tests a real PCI device
+KVM_SANDBOX_QEMU_ARGS="${KVM_SANDBOX_QEMU_ARGS:+$KVM_SANDBOX_QEMU_ARGS }-device edu" \
+    scripts/kvm-sandbox.sh --timeout 900 "$stage" -- sh tests/guest/suite.sh >"$log" 2>&1
 rc=$?
 if [ "$rc" -eq 77 ]; then
     reason=$(tail -n 1 "$log")

@@ -6,7 +6,8 @@
 #   # expect-output: TEXT    a line containing TEXT in kqvm's output (guest and log)
 #   # reject-output: TEXT    no line contains TEXT
 #   # expect-once: TEXT      exactly one line contains TEXT
-#   # run-with: CMD ARGS     run kqvm as `CMD ARGS ./kqvm @config` (a host-side model)
+#   # run-with: CMD ARGS     run kqvm as `CMD ARGS ./kqvm @config` (a host-side model);
+#                            a line "KQVM-SKIP: REASON" from it skips the test
 #   # expect-boots: N        (reset tests) wait for N boot lines, then SIGTERM kqvm
 #   # expect-irq: CTRL:PIN LABEL   kqvm's counters (set irq-stats on) give CTRL:PIN
 #                            a `delivered` count equal to the guest's `KQVM-IRQ LABEL <n>`,
@@ -56,6 +57,11 @@ for conf in tests/guest/${GUEST_ONLY:-*}.qvmconf; do # GUEST_ONLY: a name patter
         # shellcheck disable=SC2046 # run-with's words are split on purpose
         timeout -s KILL "$TIMEOUT" $(header run-with "$conf") "$KQVM" "@$conf" >"$out" 2>&1
         rc=$?
+    fi
+    skip=$(sed -n 's/^KQVM-SKIP: //p' "$out" | head -n 1)
+    if [ -n "$skip" ]; then
+        echo "SKIP guest $name: $skip"
+        continue
     fi
     want=$(header expect-status "$conf")
     [ "$rc" = "${want:-0}" ] || why="$why; exit status $rc, expected ${want:-0}"

@@ -13,7 +13,14 @@
  *
  * (kqvm cpu: its main thread, which handles the interrupt sources).
  *
- * and exits with kqvm's status (or 1 if the model itself failed). */
+ * and exits with kqvm's status (or 1 if the model itself failed).
+ *
+ *   passmodel --cmos KQVM [ARG...]
+ *
+ * runs KQVM ARG... (a guest that writes the host's CMOS NVRAM through
+ * `pass loc io:0x70,2`), then reads NVRAM byte 0x38 on the host and prints
+ *
+ *   passmodel: host CMOS 0x38 = 0xNN */
 #define _GNU_SOURCE
 #include "passmodel.h"
 
@@ -25,6 +32,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
+#include <sys/io.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -78,10 +86,47 @@ static uint64_t cpu_ms(pid_t pid)
     return (utime + stime) * 1000 / (uint64_t)sysconf(_SC_CLK_TCK);
 }
 
+static pid_t start(char **argv)
+{
+    pid_t pid = fork();
+    if (pid == 0) {
+        execv(argv[0], argv);
+        fprintf(stderr, "passmodel: %s: %s\n", argv[0], strerror(errno));
+        _exit(127);
+    }
+    if (pid < 0)
+        fprintf(stderr, "passmodel: fork: %s\n", strerror(errno));
+    return pid;
+}
+
+static int exit_status(int status)
+{
+    if (WIFEXITED(status))
+        return WEXITSTATUS(status);
+    return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+}
+
+static int cmos(char **argv)
+{
+    pid_t pid = start(argv);
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid)
+        return 1;
+    if (ioperm(0x70, 2, 1) != 0) {
+        fprintf(stderr, "passmodel: ioperm: %s\n", strerror(errno));
+        return 1;
+    }
+    outb(0x38, 0x70);
+    printf("passmodel: host CMOS 0x38 = 0x%02x\n", inb(0x71));
+    return exit_status(status);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc >= 3 && !strcmp(argv[1], "--cmos"))
+        return cmos(argv + 2);
     if (argc < 3) {
-        fprintf(stderr, "usage: passmodel REGFILE KQVM [ARG...]\n");
+        fprintf(stderr, "usage: passmodel REGFILE KQVM [ARG...] | passmodel --cmos KQVM [ARG...]\n");
         return 1;
     }
     int fd = open(argv[1], O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -99,16 +144,9 @@ int main(int argc, char **argv)
     irq_fd = PASSMODEL_IRQ_FD;
     put(PM_ID, PASSMODEL_ID);
 
-    pid_t pid = fork();
-    if (pid == 0) {
-        execv(argv[2], argv + 2);
-        fprintf(stderr, "passmodel: %s: %s\n", argv[2], strerror(errno));
-        _exit(127);
-    }
-    if (pid < 0) {
-        fprintf(stderr, "passmodel: fork: %s\n", strerror(errno));
+    pid_t pid = start(argv + 2);
+    if (pid < 0)
         return 1;
-    }
 
     uint32_t last_seq = 0, last_trap = 0;
     uint64_t storm_ns = 0, storm_cpu = 0;
@@ -154,7 +192,5 @@ int main(int argc, char **argv)
            fired, bad ? "FAIL" : "OK", written, PM_SLOT_WORDS, (unsigned long long)storm_ms,
            (unsigned long long)storm_cpu,
            (unsigned long long)(storm_ms ? storm_cpu * 100 / storm_ms : 0));
-    if (WIFEXITED(status))
-        return bad ? 1 : WEXITSTATUS(status);
-    return 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+    return bad ? 1 : exit_status(status);
 }
