@@ -61,7 +61,7 @@ CONFIG ?= examples/demo.qvmconf
 run: all $(BUILD)/kqvm.static
 	@scripts/run-vm.sh $(CONFIG)
 
-bench: all $(BUILD)/kqvm.static $(BUILD)/rawkvm.static
+bench: all $(BUILD)/kqvm.static $(BUILD)/rawkvm.static $(BUILD)/passmodel.static
 	@bench/run.sh
 
 FUZZ_CC := clang

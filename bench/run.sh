@@ -7,7 +7,8 @@ rm -rf "$stage"
 mkdir -p "$stage/build/guests" "$stage/bench"
 cp build/kqvm.static "$stage/kqvm"
 cp build/rawkvm.static "$stage/rawkvm"
-cp build/guests/bench_pio.elf build/guests/bench_irq.elf "$stage/build/guests/"
+cp build/passmodel.static "$stage/passmodel"
+cp build/guests/bench_pio.elf build/guests/bench_irq.elf build/guests/test_pass.elf "$stage/build/guests/"
 cp bench/*.qvmconf bench/suite.sh "$stage/bench/"
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
@@ -39,6 +40,11 @@ $1 != "result" { next }
 $2 == "tsc_khz" { khz = $3 }
 $2 == "pio_count" { pio_count = $3 }
 $2 == "irq_args" { $1 = $2 = ""; irq_args = substr($0, 3) }
+$2 == "pass_rounds" { pass_rounds = $3 }
+$2 == "pass" {
+    add("pp50 " $3, $4); add("pp99 " $3, $5); add("pmax " $3, $6); add("pexits " $3, $7)
+    if (!pseen[$3]++) porder[++npass] = $3
+}
 $2 == "pio" { add("pio " $3, $4) }
 $2 == "irq" {
     add("hz " $3, $4); add("lost " $3, $5)
@@ -76,6 +82,21 @@ END {
             continue
         printf "  ratio %s/baseline: delivered rate %.3f, one-shot latency p50 %.2f\n", k,
                median("hz " k) / median("hz raw-kernel-pit"), base ? median("p50 " k) / base : 0
+    }
+    printf "\nPass-through interrupt round trip, %d per run (%s), median of %d runs\n",
+           pass_rounds, where, nruns["pp50 raw-irqfd"]
+    printf "  %-30s %12s %8s %8s %22s\n", "", "late_us p50", "p99", "max", "user exits/interrupt"
+    label["raw-irqfd"] = "raw KVM, irqfd + resample"
+    for (i = 1; i <= npass; i++) {
+        k = porder[i]
+        printf "  %-30s %12d %8d %8d %22.2f\n", label[k], median("pp50 " k), median("pp99 " k),
+               median("pmax " k), median("pexits " k) / 100
+    }
+    base = median("pp50 raw-irqfd")
+    for (i = 1; i <= npass; i++) {
+        k = porder[i]
+        if (k != "raw-irqfd")
+            printf "  ratio %s/baseline: latency p50 %.2f\n", k, base ? median("pp50 " k) / base : 0
     }
 }
 ' "$out"

@@ -30,7 +30,11 @@
  *           the EOI. PASS pass.edu.id, pass.edu.live, pass.edu.irq.
  *   io      the host's CMOS NVRAM through passed-through ports 0x70-0x71:
  *           byte 0x38 written and read back twice, last 0x5a (the test's
- *           wrapper reads it on the host afterwards). PASS pass.io. */
+ *           wrapper reads it on the host afterwards). PASS pass.io.
+ *   latency for `make bench`: rounds times, the guest asks the model for one
+ *           interrupt (a register write, no exit) and sleeps; the handler
+ *           reads the TSC. tsc_khz=K gives the TSC's frequency.
+ *           bench_pass: rounds N late_us p50 A p99 B max C */
 #include "acpi.h"
 #include "cmdline.h"
 #include "io.h"
@@ -88,10 +92,13 @@ static uint32_t command(uint32_t op, uint32_t arg)
     return seq;
 }
 
+static volatile uint64_t handled_at;
+
 static void handler(void *arg, struct idt_frame *f)
 {
     (void)arg;
     (void)f;
+    handled_at = rdtsc();
     irqs++;
     if (edu_mode) { /* level-triggered: quiet the device before the EOI */
         set_reg(EDU_IRQ_ACK, reg(EDU_IRQ_STATUS));
@@ -251,6 +258,40 @@ static void test_edu(uint64_t rounds)
     TEST_CHECK("pass.edu.irq", good == rounds, "%u of %lu factorials right", good, rounds);
 }
 
+static void sort_u64(uint64_t *v, unsigned n)
+{
+    for (unsigned i = 1; i < n; i++) {
+        uint64_t x = v[i];
+        unsigned j = i;
+        for (; j && v[j - 1] > x; j--)
+            v[j] = v[j - 1];
+        v[j] = x;
+    }
+}
+
+static void bench_latency(uint64_t rounds, uint64_t khz)
+{
+    static uint64_t late[4096];
+    if (rounds > 4096 || !khz) {
+        TEST_FAIL("pass.latency", "rounds=%lu (at most 4096) and tsc_khz= are needed", rounds);
+        return;
+    }
+    for (uint64_t i = 0; i < rounds; i++) {
+        wanted_irqs = irqs + 1;
+        uint64_t t0 = rdtsc();
+        command(PM_OP_FIRE, 0);
+        if (!wait_for(irqs_reached, tsc_deadline_us(5000000))) {
+            TEST_FAIL("pass.latency", "round %lu: no interrupt in 5 s", i);
+            return;
+        }
+        late[i] = handled_at - t0;
+    }
+    sort_u64(late, (unsigned)rounds);
+    kprintf("bench_pass: rounds %lu late_us p50 %lu p99 %lu max %lu\n", rounds,
+            late[rounds / 2] * 1000 / khz, late[rounds * 99 / 100] * 1000 / khz,
+            late[rounds - 1] * 1000 / khz);
+}
+
 static void test_io(void)
 {
     static const uint8_t values[] = { 0xa5, 0x5a };
@@ -267,15 +308,15 @@ static void test_io(void)
 
 void kmain(const struct kqvm_boot_info *bi)
 {
-    static const char *const tests[] = { "basic", "storm", "crash", "edu", "io" };
+    static const char *const tests[] = { "basic", "storm", "crash", "edu", "io", "latency" };
     size_t len;
     const char *which = cmdline_get(bi, "test", &len);
     int t = -1;
-    for (int i = 0; which && i < 5; i++)
+    for (int i = 0; which && i < 6; i++)
         if (strlen(tests[i]) == len && !strncmp(which, tests[i], len))
             t = i;
     if (t < 0) {
-        TEST_FAIL("pass.setup", "test=basic|storm|crash|edu|io");
+        TEST_FAIL("pass.setup", "test=basic|storm|crash|edu|io|latency");
         TEST_DONE();
     }
     uint64_t x;
@@ -305,6 +346,10 @@ void kmain(const struct kqvm_boot_info *bi)
     setup(bi, level);
     if (t == 0) {
         test_basic(rounds);
+    } else if (t == 5) {
+        uint64_t khz = 0;
+        cmdline_u64(bi, "tsc_khz", &khz);
+        bench_latency(rounds, khz);
     } else if (t == 1) {
         uint64_t ms = 1500;
         cmdline_u64(bi, "storm_ms", &ms);
