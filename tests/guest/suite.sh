@@ -14,7 +14,9 @@
 #   # expect-irq-eoi: CTRL:PIN LABEL   the same with kqvm's `eoi` count, exactly (level
 #                            lines, where KVM's in-kernel I/O APIC re-sends by itself)
 # Prints PASS/FAIL lines. Run from the staging root: ./kqvm, tests/guest/, build/guests/.
+# GUEST_CONFIGS=DIR runs DIR/*.qvmconf instead (tests/arm64/run.sh).
 KQVM=${KQVM:-./kqvm}
+CONFIGS=${GUEST_CONFIGS:-tests/guest}
 TIMEOUT=${GUEST_TIMEOUT:-60}
 out=${TMPDIR:-/tmp}/guest-out.$$
 
@@ -37,8 +39,8 @@ run_until_boots() { # $1 config, $2 boots wanted: kqvm runs in the background
     [ "$boots" -ge "$2" ] || why="$why; $boots boot(s), expected $2"
 }
 
-for conf in tests/guest/*.qvmconf; do
-    name=${conf#tests/guest/}
+for conf in "$CONFIGS"/*.qvmconf; do
+    name=${conf##*/}
     name=${name%.qvmconf}
     echo "# running $name (uptime $(cut -d' ' -f1 /proc/uptime) s)"
     why=""
@@ -94,9 +96,9 @@ EOT
     # a guest that reports a failed check fails its test
     grep -q '^KQVM-TEST: FAIL' "$out" && why="$why; the guest reported a failure"
     if [ -z "$why" ]; then
-        echo "PASS guest $name"
+        echo "PASS ${SUITE:-guest} $name"
     else
-        echo "FAIL guest $name:${why#;}"
+        echo "FAIL ${SUITE:-guest} $name:${why#;}"
         tail -n 15 "$out" | sed 's/^/    /'
     fi
 done
