@@ -7,10 +7,17 @@ CFLAGS  ?= -O2 -g
 KQVM_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
                -Wmissing-prototypes -Wno-missing-field-initializers
 CPPFLAGS += -Isrc -D_GNU_SOURCE -MMD -MP
-BUILD   := build
+BUILD   ?= build
+# The architecture kqvm is built for follows the compiler: the host's, or
+# arm64 in the cross build (`make test-arm64`: CC=aarch64-linux-gnu-gcc).
+KQVM_ARCH := $(if $(findstring aarch64,$(shell $(CC) -dumpmachine)),arm64,x86)
+# libfdt (Debian libfdt-dev); the cross build points FDT_CPPFLAGS/FDT_LDFLAGS
+# at an unpacked libfdt-dev:arm64.
+CPPFLAGS += $(FDT_CPPFLAGS)
+LDLIBS  += $(FDT_LDFLAGS) -lfdt
 
 SRC := $(wildcard src/*.c src/util/*.c src/config/*.c src/vdev/*.c src/vdev/virtio/*.c \
-         src/vm/*.c src/irq/*.c src/pass/*.c src/boot/*.c src/arch/x86/*.c)
+         src/vm/*.c src/irq/*.c src/pass/*.c src/boot/*.c src/arch/$(KQVM_ARCH)/*.c)
 LIB_SRC := $(filter-out src/main.c,$(SRC))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 
@@ -18,7 +25,7 @@ include guests/guests.mk
 
 all: $(BUILD)/kqvm $(GUEST_ELFS) $(GUEST_DATA)
 
-$(BUILD)/%.o: %.c
+$(BUILD)/%.o: %.c | build-deps
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(KQVM_CFLAGS) $(CFLAGS) -c -o $@ $<
 
@@ -39,7 +46,7 @@ $(BUILD)/passmodel.static: tests/pass/passmodel.c tests/pass/passmodel.h
 	$(CC) $(KQVM_CFLAGS) $(CFLAGS) -static -o $@ $<
 
 $(BUILD)/rawkvm.static: bench/rawkvm.c $(BUILD)/libkqvm.a
-	$(CC) $(CPPFLAGS) $(KQVM_CFLAGS) $(CFLAGS) -static -o $@ $< $(BUILD)/libkqvm.a -pthread
+	$(CC) $(CPPFLAGS) $(KQVM_CFLAGS) $(CFLAGS) -static -o $@ $< $(BUILD)/libkqvm.a $(LDLIBS) -pthread
 
 # ---- tests --------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
@@ -47,7 +54,11 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(BUILD)/libkqvm.a
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) -Itests/unit $(KQVM_CFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libkqvm.a -lcmocka -pthread
+	$(CC) $(CPPFLAGS) -Itests/unit $(KQVM_CFLAGS) $(CFLAGS) -o $@ $< $(BUILD)/libkqvm.a $(LDLIBS) -lcmocka -pthread
+
+# What building needs (libfdt-dev); the cross build brings its own.
+build-deps:
+	@[ -n "$(FDT_CPPFLAGS)" ] || scripts/install-test-deps.sh --build
 
 deps:
 	@scripts/install-test-deps.sh
@@ -55,6 +66,12 @@ deps:
 test: deps
 	@$(MAKE) --no-print-directory all $(UNIT_BIN) $(BUILD)/kqvm.static $(BUILD)/passmodel.static
 	@tests/run.sh $(UNIT_BIN)
+
+# arm64: the cross build and its guests, tested under qemu-system-aarch64
+# (tests/arm64/run.sh, which tests/run.sh also runs).
+include guests/arm64/guests.mk
+test-arm64:
+	@tests/arm64/run.sh --summary
 
 # ---- demo, benchmarks, fuzzing ---------------------------------------------
 CONFIG ?= examples/demo.qvmconf
@@ -69,7 +86,7 @@ FUZZ_FLAGS := -std=gnu11 -g -O1 -Isrc -D_GNU_SOURCE -fsanitize=fuzzer,address,un
 FUZZ_TIME ?= 60
 $(BUILD)/fuzz/fuzz_config: tests/fuzz/fuzz_config.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
-	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ -pthread
+	$(FUZZ_CC) $(FUZZ_FLAGS) -o $@ $^ $(LDLIBS) -pthread
 
 fuzz: $(BUILD)/fuzz/fuzz_config
 	@mkdir -p $(BUILD)/fuzz/corpus
@@ -84,5 +101,5 @@ format:
 clean:
 	rm -rf $(BUILD)
 
-.PHONY: all deps test run bench fuzz format clean
+.PHONY: all build-deps deps test test-arm64 run bench fuzz format clean
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

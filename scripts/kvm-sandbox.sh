@@ -2,7 +2,8 @@
 # kvm-sandbox.sh - run a command on a machine with a working /dev/kvm.
 #
 # Usage:
-#   scripts/kvm-sandbox.sh [--smp N] [--mem MiB] [--timeout SECONDS] [--cpu MODEL] DIR -- COMMAND [ARGS...]
+#   scripts/kvm-sandbox.sh [--arch x86_64|arm64] [--smp N] [--mem MiB] [--timeout SECONDS] [--cpu MODEL]
+#                          DIR -- COMMAND [ARGS...]
 #
 # Runs COMMAND with ARGS, with DIR as the working directory, and exits with
 # COMMAND's exit status. COMMAND is a program or script path relative to DIR (a
@@ -24,6 +25,11 @@
 #   awk, timeout, kill, sleep, mktemp, ...), HOME=/root, TMPDIR=/tmp and
 #   KVM_SANDBOX=qemu. No host environment variable is passed in. Programs in DIR
 #   must be static binaries or busybox sh scripts (/bin/sh is busybox).
+#   With --arch arm64 the machine is QEMU's arm64 `virt` board instead
+#   (virtualization=on, gic-version=3: the kernel starts at EL2 and KVM comes up
+#   in VHE mode), booting Debian's cloud-arm64 kernel, whose KVM is built in (no
+#   modules), with an arm64 busybox; programs in DIR must then be static arm64
+#   binaries. Its console is the PL011 (ttyAMA0).
 #   The exit status comes back as a marker line on the serial console:
 #   "KVM-SANDBOX-EXIT-<random nonce> <status>". The marker, the firmware output
 #   and the kernel's boot output are not printed. Kernel messages at emergency
@@ -35,6 +41,8 @@
 #   the prefix). The prefix followed by nop or out works in both modes.
 #
 # Options (defaults in brackets):
+#   --arch A      the machine: x86_64 (QEMU q35, SVM) or arm64 (QEMU virt, EL2) [x86_64].
+#                 The local mode below is used only on a host of that architecture.
 #   --smp N       L1 guest vCPUs [2]. Nested KVM works with 1 and with 2. L2 vCPUs
 #                 do not need L1 SMP, because KVM lets a VMM create more vCPUs than
 #                 L1 has CPUs: 2 L2 vCPUs run on --smp 1 too, time-sliced by the L1
@@ -45,7 +53,9 @@
 #   --mem MiB     L1 guest memory [1024]. Memory size barely changes the boot time.
 #   --timeout S   limit for the whole run, boot included [600]. Also applies in
 #                 local mode.
-#   --cpu MODEL   QEMU -cpu model [EPYC-Rome,+svm]. "max" works as well (kvm_amd
+#   --cpu MODEL   QEMU -cpu model [EPYC-Rome,+svm; arm64: max,pauth-impdef=on, without
+#                 pauth-impdef=on QEMU's pointer authentication makes the arm64
+#                 guest about 3 times slower]. On x86_64, "max" works as well (kvm_amd
 #                 with nested paging, plus vGIF). It has the same VM exit cost
 #                 and boots about 0.1 s slower. EPYC-Rome also looks like a real
 #                 CPU (family 17h) to the L1 kernel and to L2 CPUID. QEMU's
@@ -61,7 +71,9 @@
 #
 # Environment:
 #   KVM_SANDBOX_MODE=auto|local|qemu   force local or QEMU mode [auto]
-#   KVM_SANDBOX_CACHE=DIR              cache directory [<repo>/build/sandbox]
+#   KVM_SANDBOX_CACHE=DIR              cache directory [<repo>/build/sandbox, or
+#                                      <repo>/build/sandbox-arm64 with --arch arm64]
+#   KVM_SANDBOX_GIC=2|3                arm64: the virt board's GIC version [3]
 #   KVM_SANDBOX_DEBUG=1                copy the guest's boot console to stderr
 #   KVM_SANDBOX_KERNEL_ARGS="..."      extra guest kernel arguments (loglevel=7 shows
 #                                      kernel messages and init's progress)
@@ -70,7 +82,9 @@
 #   KVM_SANDBOX_TCG_THREAD=single|multi  override the TCG threading choice
 #
 # Dependencies: qemu-system-x86, busybox-static, cpio, and lz4 (optional: it
-# unpacks the kernel for a faster PVH boot). Missing ones are installed quietly
+# unpacks the kernel for a faster PVH boot). For arm64: qemu-system-arm,
+# busybox-static (its applet list), cpio; the arm64 kernel and busybox-static:arm64
+# are fetched with `apt-get download` after `dpkg --add-architecture arm64`. Missing ones are installed quietly
 # with apt-get (as root, or with sudo -n); `apt-get update` runs only if an
 # install is needed. The kernel is the package that linux-image-cloud-amd64
 # depends on. It is fetched with `apt-get download` and unpacked with dpkg-deb
@@ -108,14 +122,13 @@ set -euo pipefail
 PROG=kvm-sandbox
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(dirname "$SCRIPT_DIR")
-CACHE=${KVM_SANDBOX_CACHE:-$REPO_ROOT/build/sandbox}
 BASE_FORMAT=1            # bump when the layout of the base initramfs changes
 
-DEFAULT_CPU=EPYC-Rome,+svm
+ARCH=x86_64
 SMP=2
 MEM=1024
 TIMEOUT=600
-CPU=$DEFAULT_CPU
+CPU=
 
 say() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 die() { # die STATUS MESSAGE...
@@ -134,12 +147,12 @@ usage() {
 # ------------------------------------------------------------------ arguments
 while [ $# -gt 0 ]; do
 	case $1 in
-	--smp | --mem | --timeout | --cpu)
+	--arch | --smp | --mem | --timeout | --cpu)
 		[ $# -ge 2 ] || die 125 "$1 needs a value"
 		opt=${1#--} val=$2
 		shift 2
 		;;
-	--smp=* | --mem=* | --timeout=* | --cpu=*)
+	--arch=* | --smp=* | --mem=* | --timeout=* | --cpu=*)
 		opt=${1%%=*} opt=${opt#--} val=${1#*=}
 		shift
 		;;
@@ -149,16 +162,40 @@ while [ $# -gt 0 ]; do
 	*) break ;;
 	esac
 	case $opt in
+	arch) ARCH=$val ;;
 	smp) SMP=$val ;;
 	mem) MEM=$val ;;
 	timeout) TIMEOUT=$val ;;
 	cpu) CPU=$val ;;
 	esac
-	if [ "$opt" != cpu ] && ! [[ $val =~ ^[1-9][0-9]*$ ]]; then
+	if [ "$opt" != cpu ] && [ "$opt" != arch ] && ! [[ $val =~ ^[1-9][0-9]*$ ]]; then
 		die 125 "--$opt needs a positive integer, not '$val'"
 	fi
 done
-[ $# -ge 3 ] && [ "$2" = -- ] || die 125 "usage: $0 [--smp N] [--mem MiB] [--timeout S] [--cpu MODEL] DIR -- COMMAND [ARGS...]"
+[ $# -ge 3 ] && [ "$2" = -- ] || die 125 "usage: $0 [--arch A] [--smp N] [--mem MiB] [--timeout S] [--cpu MODEL] DIR -- COMMAND [ARGS...]"
+# What differs between the two machines; everything else is shared.
+case $ARCH in
+x86_64 | amd64)
+	ARCH=x86_64
+	DEFAULT_CPU=EPYC-Rome,+svm
+	QEMU=qemu-system-x86_64 QEMU_PKG=qemu-system-x86
+	# the modules loaded (with what they need): KVM, and UIO's PCI driver for
+	# the pass-through tests (QEMU's edu device, -device edu)
+	KERNEL_META=linux-image-cloud-amd64 KMODULES="kvm_amd uio_pci_generic"
+	HOST_MACHINE=x86_64
+	CACHE=${KVM_SANDBOX_CACHE:-$REPO_ROOT/build/sandbox}
+	;;
+arm64 | aarch64)
+	ARCH=arm64
+	DEFAULT_CPU=max,pauth-impdef=on
+	QEMU=qemu-system-aarch64 QEMU_PKG=qemu-system-arm
+	KERNEL_META=linux-image-cloud-arm64:arm64 KMODULES= # CONFIG_KVM=y
+	HOST_MACHINE=aarch64
+	CACHE=${KVM_SANDBOX_CACHE:-$REPO_ROOT/build/sandbox-arm64}
+	;;
+*) die 125 "--arch must be x86_64 or arm64, not '$ARCH'" ;;
+esac
+CPU=${CPU:-$DEFAULT_CPU}
 DIR=$1
 shift 2
 [ -d "$DIR" ] || die 125 "$DIR is not a directory"
@@ -169,6 +206,7 @@ if [[ $CMD != */* ]] && [ -e "$DIR/$CMD" ]; then CMD=./$CMD; fi
 
 # ------------------------------------------------------------------ local /dev/kvm
 host_kvm_works() {
+	[ "$(uname -m)" = "$HOST_MACHINE" ] || return 1
 	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] || return 1
 	# KVM_GET_API_VERSION = _IO(0xAE, 0x00); perl's ioctl returns the value
 	perl -e 'open(my $f, "+<", "/dev/kvm") or exit 1;
@@ -210,9 +248,9 @@ apt_install() { # apt_install PKG... (quietly; returns non-zero on failure)
 pkg_installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 
 ensure_qemu() {
-	command -v qemu-system-x86_64 >/dev/null && return 0
-	apt_install qemu-system-x86 && command -v qemu-system-x86_64 >/dev/null ||
-		unavailable "qemu-system-x86_64 is missing and package qemu-system-x86 could not be installed"
+	command -v "$QEMU" >/dev/null && return 0
+	apt_install "$QEMU_PKG" && command -v "$QEMU" >/dev/null ||
+		unavailable "$QEMU is missing and package $QEMU_PKG could not be installed"
 }
 
 # Tools needed only to build the cache (busybox-static, cpio, lz4 is optional).
@@ -223,14 +261,42 @@ ensure_build_tools() {
 	if [ ${#missing[@]} -gt 0 ]; then
 		apt_install "${missing[@]}" || unavailable "cannot install ${missing[*]}"
 	fi
+	[ "$ARCH" = x86_64 ] || return 0
 	command -v lz4 >/dev/null || apt_install lz4 || say "lz4 not available: booting the compressed kernel (slower)"
+}
+
+# arm64 packages come from the arm64 package lists (apt-get download only:
+# nothing of arm64 is installed on the host).
+ensure_foreign_arch() {
+	[ "$ARCH" = arm64 ] || return 0
+	dpkg --print-foreign-architectures | grep -qx arm64 && return 0
+	say "adding the arm64 package lists (dpkg --add-architecture arm64)"
+	run_root dpkg --add-architecture arm64 || unavailable "dpkg --add-architecture arm64 failed"
+	apt_updated=
+	apt_update_once || true
+}
+
+# The target's busybox: the host's (x86_64), or busybox-static:arm64 unpacked.
+BUSYBOX=/bin/busybox
+prepare_busybox() {
+	[ "$ARCH" = arm64 ] || return 0
+	BUSYBOX=$CACHE/busybox
+	[ -f "$BUSYBOX" ] && return 0
+	local d=$CACHE/bb.tmp deb
+	rm -rf "$d"
+	mkdir -p "$d"
+	(cd "$d" && apt-get download busybox-static:arm64 >"$CACHE/download.log" 2>&1) ||
+		{ apt_update_once && (cd "$d" && apt-get download busybox-static:arm64 >"$CACHE/download.log" 2>&1); } ||
+		unavailable "apt-get download busybox-static:arm64 failed"
+	deb=$(ls "$d"/busybox-static_*.deb | head -n 1)
+	dpkg-deb -x "$deb" "$d/x" && [ -f "$d/x/bin/busybox" ] || unavailable "$deb has no bin/busybox"
+	cp "$d/x/bin/busybox" "$BUSYBOX.new"
+	mv "$BUSYBOX.new" "$BUSYBOX"
+	rm -rf "$d"
 }
 
 # ------------------------------------------------------------------ kernel
 KDIR=$CACHE/kernel       # vmlinuz, vmlinux (if unpacked), config, modules/, modules.order, package
-# The modules the sandbox loads (with what they depend on): KVM, and UIO's
-# PCI driver for the pass-through tests (QEMU's edu device, -device edu).
-KMODULES="kvm_amd uio_pci_generic"
 
 module_deps() { # module_deps FILE -> the depends= list, comma separated
 	case $1 in
@@ -251,18 +317,18 @@ apt_update_once() { # refresh the package lists, at most once per run
 
 prepare_kernel() {
 	[ -f "$KDIR/ok" ] && [ "$(cat "$KDIR/ok")" = "$KMODULES" ] && return 0
-	local meta=linux-image-cloud-amd64 kpkg="" deb="" try
+	local meta=$KERNEL_META kpkg="" deb="" try
 	mkdir -p "$CACHE/dl"
 	# Resolve the real package behind the metapackage and download it. With no
 	# package lists, or stale ones (a superseded version), update them and retry.
 	for try in 1 2; do
 		kpkg=$(apt-cache depends "$meta" 2>/dev/null | awk '/Depends: linux-image-/{print $2; exit}')
 		if [ -n "$kpkg" ]; then
-			deb=$(ls "$CACHE/dl/${kpkg}"_*.deb 2>/dev/null | head -n 1 || true)
+			deb=$(ls "$CACHE/dl/${kpkg%:*}"_*.deb 2>/dev/null | head -n 1 || true)
 			[ -n "$deb" ] && break
 			say "downloading $kpkg (apt-get download, about 27 MB)"
 			if (cd "$CACHE/dl" && apt-get download "$kpkg" >"$CACHE/download.log" 2>&1); then
-				deb=$(ls "$CACHE/dl/${kpkg}"_*.deb 2>/dev/null | head -n 1 || true)
+				deb=$(ls "$CACHE/dl/${kpkg%:*}"_*.deb 2>/dev/null | head -n 1 || true)
 				[ -n "$deb" ] && break
 			fi
 		fi
@@ -310,7 +376,7 @@ prepare_kernel() {
 		*) cat "$f" ;;
 		esac >"$KDIR.new/modules/$n.ko"
 	done
-	printf '%s\n' "${order[@]}" >"$KDIR.new/modules.order"
+	printf '%s\n' "${order[@]}" | sed '/^$/d' >"$KDIR.new/modules.order"
 
 	# Uncompressed vmlinux for QEMU's PVH entry: saves the in-guest decompression
 	# (about 0.25 s a boot). Only for LZ4 kernels (Debian's); the boot self-test
@@ -379,17 +445,18 @@ sleep 100
 EOF
 }
 
-BUSYBOX=/bin/busybox
 build_base() { # build_base KEY
 	local st=$CACHE/base.tmp a
 	rm -rf "$st"
 	mkdir -p "$st"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,etc,work,sandbox,lib/modules}
 	cp "$BUSYBOX" "$st/bin/busybox"
-	for a in $("$BUSYBOX" --list-full); do
+	# the applet list from the host's busybox-static (the same Debian version)
+	for a in $(/bin/busybox --list-full); do
 		[ -e "$st/$a" ] || ln -s /bin/busybox "$st/$a"
 	done
 	[ -e "$st/bin/sh" ] || ln -s busybox "$st/bin/sh"
-	cp "$KDIR"/modules/*.ko "$KDIR/modules.order" "$st/lib/modules/"
+	cp "$KDIR/modules.order" "$st/lib/modules/"
+	[ -z "$KMODULES" ] || cp "$KDIR"/modules/*.ko "$st/lib/modules/"
 	make_init >"$st/init"
 	chmod 755 "$st/init"
 	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$st/etc/passwd"
@@ -413,8 +480,12 @@ base_key() { # what the cached base.cpio must have been built from
 # mitigations (about 0.1 s a boot and 5% per KVM exit under TCG: a test sandbox
 # has nothing to protect); trust the TSC (clocksource tsc instead of HPET MMIO,
 # which TCG emulates slowly; also lets L1 KVM give L2 a stable kvmclock).
-APPEND="console=ttyS0 quiet loglevel=0 panic=-1 rdinit=/init cryptomgr.notests=1 8250.nr_uarts=1"
-APPEND+=" mitigations=off tsc=reliable"
+APPEND="quiet loglevel=0 panic=-1 rdinit=/init cryptomgr.notests=1 mitigations=off"
+if [ "$ARCH" = x86_64 ]; then
+	APPEND+=" console=ttyS0 8250.nr_uarts=1 tsc=reliable"
+else
+	APPEND+=" console=ttyAMA0"
+fi
 APPEND+=${KVM_SANDBOX_KERNEL_ARGS:+ $KVM_SANDBOX_KERNEL_ARGS}
 
 # run_qemu KERNEL INITRD NONCE TIMEOUT OUTDIR -> sets RUN_RESULT (EXIT n | FAIL n msg | EOF),
@@ -429,14 +500,20 @@ run_qemu() {
 	# stale translation of the temporary int3 and loop on it forever. Seen in
 	# about 1 in 40 runs that create one VM, and within a few hundred VM
 	# creations. One TCG thread for all vCPUs avoids it.
-	[ "$SMP" -gt 1 ] && thread=single
+	# (arm64 patches kernel text under stop_machine, which multi-threaded TCG survives)
+	[ "$SMP" -gt 1 ] && [ "$ARCH" = x86_64 ] && thread=single
 	thread=${KVM_SANDBOX_TCG_THREAD:-$thread}
+	local machine=(-M q35,sata=off,smbus=off)
+	if [ "$ARCH" = arm64 ]; then
+		bios=()
+		machine=(-M "virt,virtualization=on,gic-version=${KVM_SANDBOX_GIC:-3}")
+	fi
 	rm -f "$out/fifo" "$out/result"
 	mkfifo "$out/fifo" || die 125 "mkfifo $out/fifo failed"
 	# shellcheck disable=SC2086 # KVM_SANDBOX_QEMU_ARGS is split at spaces on purpose
-	timeout -k 5 "$limit" qemu-system-x86_64 \
+	timeout -k 5 "$limit" "$QEMU" \
 		-nodefaults -no-user-config -display none -no-reboot \
-		-accel "tcg,thread=$thread" -M q35,sata=off,smbus=off -cpu "$CPU" -smp "$SMP" -m "$MEM" \
+		-accel "tcg,thread=$thread" "${machine[@]}" -cpu "$CPU" -smp "$SMP" -m "$MEM" \
 		"${bios[@]}" -serial stdio ${KVM_SANDBOX_QEMU_ARGS:-} \
 		-kernel "$kernel" -initrd "$initrd" -append "$APPEND" \
 		</dev/null >"$out/fifo" 2>"$out/qemu.err" &
@@ -550,6 +627,7 @@ cache_ready() { # cache_ready KEY: kernel, base initramfs for KEY and boot.conf 
 prepare() {
 	[ -d "$CACHE" ] || mkdir -p "$CACHE" || unavailable "cannot create $CACHE"
 	ensure_qemu
+	[ "$ARCH" = x86_64 ] || BUSYBOX=$CACHE/busybox
 	cache_ready "$(base_key)" && return 0
 	# first run (or the kernel, busybox or /init changed): build under a lock,
 	# so that parallel runs wait for one build
@@ -557,6 +635,8 @@ prepare() {
 	flock 9
 	if ! [ -f "$KDIR/ok" ] || ! [ -f "$CACHE/base.cpio" ] || [ "$(cat "$CACHE/base.key" 2>/dev/null)" != "$(base_key)" ]; then
 		ensure_build_tools
+		ensure_foreign_arch
+		prepare_busybox
 		prepare_kernel
 		build_base "$(base_key)"
 	fi

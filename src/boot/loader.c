@@ -1,12 +1,15 @@
 /* The `load` entries, in order: ELF images, raw images and data blobs into
  * guest memory. The first image with an entry point starts the boot vCPU. */
 #include "boot/elf.h"
+#include "boot/fdt.h"
 #include "util/log.h"
 #include "vm/vm_internal.h"
 
 #include <elf.h>
+#include <libfdt.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -15,6 +18,22 @@
 /* The Linux x86 boot protocol's header signature, at 0x202 of a bzImage. */
 #define LINUX_HDRS_OFFSET 0x202
 #define LINUX_HDRS_MAGIC "HdrS"
+/* The arm64 Image header (Documentation/arch/arm64/booting.rst). */
+#define ARM64_IMAGE_MAGIC 0x644d5241u /* "ARM\x64" at 0x38 */
+#define ARM64_IMAGE_ALIGN 0x200000ull
+
+static uint64_t le64(const uint8_t *p)
+{
+    uint64_t v = 0;
+    for (unsigned i = 8; i-- > 0;)
+        v = v << 8 | p[i];
+    return v;
+}
+
+static bool is_arm64_image(const struct vm *vm, const uint8_t *img, size_t size)
+{
+    return vm->spec->arch == ARCH_ARM64 && size >= 64 && (uint32_t)le64(img + 0x38) == ARM64_IMAGE_MAGIC;
+}
 
 static const uint8_t *map_file(const char *path, size_t *size)
 {
@@ -59,6 +78,79 @@ static bool copy_raw(struct vm *vm, const struct load_spec *l, const uint8_t *im
     return true;
 }
 
+/* An arm64 Linux Image: at its address, or text_offset above the 2 MiB
+ * aligned start of the lowest RAM; image_size (bss included) must fit. */
+static bool load_arm64_image(struct vm *vm, const struct load_spec *l, const uint8_t *img,
+                             size_t size)
+{
+    uint64_t text_offset = le64(img + 8), image_size = le64(img + 16), addr = l->addr;
+    if (!l->has_addr) {
+        const struct guestmem_region *low = NULL;
+        for (unsigned i = 0; i < vm->mem.n && !low; i++)
+            if (!vm->mem.r[i].rom)
+                low = &vm->mem.r[i];
+        if (!low) {
+            log_error("load %s (%s): no RAM for the kernel", l->path, srcloc_str(&l->at));
+            return false;
+        }
+        addr = ((low->gpa + ARM64_IMAGE_ALIGN - 1) & ~(ARM64_IMAGE_ALIGN - 1)) + text_offset;
+    }
+    if (image_size < size)
+        image_size = size;
+    if (!guestmem_ptr(&vm->mem, addr, image_size, GM_LOAD)) {
+        log_error("load %s (%s): the kernel needs %llu bytes at 0x%llx, which RAM does not hold",
+                  l->path, srcloc_str(&l->at), (unsigned long long)image_size,
+                  (unsigned long long)addr);
+        return false;
+    }
+    struct load_spec at = *l;
+    at.addr = addr;
+    if (!copy_raw(vm, &at, img, size))
+        return false;
+    note_extent(vm, addr, addr + image_size);
+    if (!vm->boot.found) {
+        vm->boot.entry = addr;
+        vm->boot.found = true;
+    }
+    return true;
+}
+
+/* arm64: an initrd without an address goes below the boot area; the device
+ * tree tells the kernel where it is. */
+static bool load_initrd(struct vm *vm, const struct load_spec *l, const uint8_t *img, size_t size)
+{
+    struct load_spec at = *l;
+    if (!l->has_addr && (vm->spec->arch != ARCH_ARM64 || !fdt_initrd_addr(vm->spec, size, &at.addr))) {
+        log_error("initrd load %s (%s): %s", l->path, srcloc_str(&l->at),
+                  vm->spec->arch == ARCH_ARM64 ? "it does not fit below the device tree at the "
+                                                 "top of the lowest RAM"
+                                               : "it needs an address: initrd load ADDR,FILE");
+        return false;
+    }
+    if (!copy_raw(vm, &at, img, size))
+        return false;
+    vm->boot.initrd_start = at.addr;
+    vm->boot.initrd_end = at.addr + size;
+    return true;
+}
+
+/* arm64: the user's device tree instead of kqvm's. */
+static bool load_fdt(struct vm *vm, const struct load_spec *l, const uint8_t *img, size_t size)
+{
+    if (size > FDT_MAX_SIZE || fdt_check_full(img, size) != 0) {
+        log_error("fdt load %s (%s): %s", l->path, srcloc_str(&l->at),
+                  size > FDT_MAX_SIZE ? "larger than 64 KiB" : "not a flattened device tree");
+        return false;
+    }
+    free(vm->boot.fdt);
+    vm->boot.fdt = malloc(size);
+    if (!vm->boot.fdt)
+        return false;
+    memcpy(vm->boot.fdt, img, size);
+    vm->boot.fdt_addr = l->has_addr ? l->addr : 0;
+    return true;
+}
+
 static bool load_one(struct vm *vm, const struct load_spec *l)
 {
     size_t size = 0;
@@ -84,13 +176,18 @@ static bool load_one(struct vm *vm, const struct load_spec *l)
                 vm->boot.found = true;
             }
         }
+    } else if (image && is_arm64_image(vm, img, size)) {
+        ok = load_arm64_image(vm, l, img, size);
+    } else if (l->type == LOAD_INITRD) {
+        ok = load_initrd(vm, l, img, size);
+    } else if (l->type == LOAD_FDT) {
+        ok = load_fdt(vm, l, img, size);
     } else if (image && size > LINUX_HDRS_OFFSET + 4 &&
                !memcmp(img + LINUX_HDRS_OFFSET, LINUX_HDRS_MAGIC, 4)) {
         log_error("load %s (%s): Linux kernels (bzImage) are not supported by this build yet",
                   l->path, srcloc_str(&l->at));
-    } else if (l->type == LOAD_ACPI || l->type == LOAD_FDT) {
-        log_error("%s load %s (%s): not supported by this build yet", l->type == LOAD_ACPI ? "acpi" : "fdt",
-                  l->path, srcloc_str(&l->at));
+    } else if (l->type == LOAD_ACPI) {
+        log_error("acpi load %s (%s): not supported by this build yet", l->path, srcloc_str(&l->at));
     } else if (!l->has_addr) {
         log_error("load %s (%s): not an ELF image, so it needs an address: load ADDR,FILE",
                   l->path, srcloc_str(&l->at));

@@ -1,7 +1,8 @@
-/* How interrupt controllers reach the vCPUs (x86, split irqchip): the I/O
+/* How interrupt controllers reach the vCPUs. x86, split irqchip: the I/O
  * APIC sends MSIs through KVM's GSI routes (the routes also tell KVM which
  * vectors need EOI exits), and the 8259 pair offers ExtINT vectors to the boot
- * vCPU. Implemented in src/irq/kvm.c; controllers see only this. */
+ * vCPU. arm64, kqvm's own GIC: it drives each vCPU's IRQ input and hears the
+ * vCPU timers. Implemented in src/irq/kvm.c; controllers see only this. */
 #ifndef KQVM_IRQ_BACKEND_H
 #define KQVM_IRQ_BACKEND_H
 
@@ -25,5 +26,14 @@ void irq_set_extint(struct irq_backend *b, bool (*pending)(void *arg), unsigned 
                     void *arg);
 /* The 8259 pair's output may have changed: the boot vCPU looks again. */
 void irq_extint_changed(struct irq_backend *b);
+
+/* arm64, kqvm's own GIC (gic-hwassist off). The IRQ input of vCPU cpu
+ * (KVM_IRQ_LINE, KVM_ARM_IRQ_TYPE_CPU); any thread. */
+void irq_cpu_set_irq(struct irq_backend *b, unsigned cpu, bool level);
+/* The outputs of the timers KVM emulates for each vCPU (KVM_CAP_ARM_USER_IRQ):
+ * fn(arg, cpu, intid, level) hears every change of the virtual (INTID 27) and
+ * physical (INTID 30) timer's level, on that vCPU's thread after KVM_RUN. */
+void irq_on_cpu_timer(struct irq_backend *b,
+                      void (*fn)(void *arg, unsigned cpu, unsigned intid, bool level), void *arg);
 
 #endif

@@ -75,6 +75,8 @@ bool irq_line_connect(struct irq_line *l, struct irq_chip *c, unsigned pin);
  * pin lock and takes the controller's: the reverse order would deadlock).
  * A controller keeps its inputs' levels itself, from set_pin. */
 void irq_pin_delivered(struct irq_chip *c, unsigned pin);
+/* An input that is no line went high (the GIC's PPIs: the vCPU timers). */
+void irq_pin_raised(struct irq_chip *c, unsigned pin);
 void irq_pin_coalesced(struct irq_chip *c, unsigned pin);
 void irq_pin_masked(struct irq_chip *c, unsigned pin);
 void irq_pin_spurious(struct irq_chip *c, unsigned pin);

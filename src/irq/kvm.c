@@ -1,7 +1,9 @@
-/* The interrupt backend on KVM (x86): MSIs and GSI routes for kqvm's I/O
+/* The interrupt backend on KVM. x86: MSIs and GSI routes for kqvm's I/O
  * APICs, EOI exits, ExtINT injection for kqvm's 8259 pair (split irqchip);
  * or KVM's in-kernel I/O APIC and 8259 (`set kernel-irqchip on`), driven with
- * KVM_IRQ_LINE_STATUS, with resample irqfds to see EOIs. */
+ * KVM_IRQ_LINE_STATUS, with resample irqfds to see EOIs. arm64: KVM's vGIC
+ * (`set gic-hwassist on`), its SPIs driven with KVM_IRQ_LINE, with resample
+ * irqfds to see EOIs; or kqvm's GIC driving each vCPU's IRQ input. */
 #include "irq/kvm.h"
 
 #include "util/log.h"
@@ -35,6 +37,10 @@ struct irq_backend {
     /* kernel: the GSIs as one chip, and a resample eventfd per GSI */
     struct irq_chip kchip;
     int *resample_fd, *irq_fd;
+    /* arm64, kqvm's GIC: the vCPU timers' levels as last seen, per vCPU */
+    void (*timer_fn)(void *arg, unsigned cpu, unsigned intid, bool level);
+    void *timer_arg;
+    uint64_t *timer_levels;
 };
 
 /* ---- split irqchip ---- */
@@ -137,6 +143,38 @@ void irq_backend_before_run(struct irq_backend *b, struct vcpu *v)
 
 /* ---- kernel irqchip ---- */
 
+#ifdef __aarch64__
+/* An SPI of KVM's vGIC (pin = INTID). KVM_IRQ_LINE says nothing of where the
+ * interrupt went: a rising edge counts as delivered. */
+static void kernel_set_pin(void *dev, unsigned pin, bool level)
+{
+    struct irq_backend *b = dev;
+    struct kvm_irq_level l = { .irq = KVM_ARM_IRQ_TYPE_SPI << KVM_ARM_IRQ_TYPE_SHIFT | pin,
+                               .level = level };
+    if (ioctl(b->vm->vm_fd, KVM_IRQ_LINE, &l) < 0) {
+        log_internal("KVM_IRQ_LINE (INTID %u): %s", pin, strerror(errno));
+        return;
+    }
+    if (level)
+        irq_pin_delivered(&b->kchip, pin);
+}
+
+/* The vGIC asks for an EOI maintenance interrupt, and so reports the EOI
+ * through the resample irqfd, for level-triggered SPIs; kqvm's forwarded
+ * interrupts are level on arm64 (the FDT says so). */
+static bool kernel_expects_eoi(void *dev, unsigned pin)
+{
+    (void)dev;
+    (void)pin;
+    return true;
+}
+
+/* KVM's irqfd GSI N is SPI N: INTID N + 32. */
+static unsigned kernel_gsi(unsigned pin)
+{
+    return pin - 32;
+}
+#else
 static void kernel_set_pin(void *dev, unsigned pin, bool level)
 {
     struct irq_backend *b = dev;
@@ -179,6 +217,13 @@ static bool kernel_expects_eoi(void *dev, unsigned pin)
     return p->irq_base != 0 && !(p->imr & (1u << (pin % 8))) && !p->auto_eoi;
 }
 
+
+static unsigned kernel_gsi(unsigned pin)
+{
+    return pin;
+}
+#endif
+
 static const struct irq_chip_ops kernel_chip_ops = { .set_pin = kernel_set_pin,
                                                      .expects_eoi = kernel_expects_eoi };
 
@@ -192,9 +237,19 @@ static void on_resample(void *arg, uint32_t events)
     (void)events;
     struct resample *r = arg;
     uint64_t n; /* EOIs since the last read: an eventfd counts them */
-    if (read(r->b->resample_fd[r->gsi], &n, sizeof(n)) == sizeof(n))
-        while (n--)
-            irq_pin_eoi(&r->b->kchip, r->gsi);
+    if (read(r->b->resample_fd[r->gsi], &n, sizeof(n)) != sizeof(n))
+        return;
+    while (n--)
+        irq_pin_eoi(&r->b->kchip, r->gsi);
+#ifdef __aarch64__
+    /* The vGIC keeps one level per SPI, and the resampler lowered it: a
+     * device still asserting (after its EOI handler) asserts it again. */
+    struct irq_chip *c = &r->b->kchip;
+    pthread_mutex_lock(&c->lock);
+    if (c->pins[r->gsi].asserted)
+        kernel_set_pin(r->b, r->gsi, true);
+    pthread_mutex_unlock(&c->lock);
+#endif
 }
 
 /* A resample irqfd on gsi: KVM signals it when the guest EOIs a level-triggered
@@ -210,7 +265,8 @@ static bool watch_eoi(struct irq_backend *b, unsigned gsi)
         return false;
     }
     *r = (struct resample){ .b = b, .gsi = gsi };
-    struct kvm_irqfd irqfd = { .fd = (uint32_t)fd, .gsi = gsi, .flags = KVM_IRQFD_FLAG_RESAMPLE,
+    struct kvm_irqfd irqfd = { .fd = (uint32_t)fd, .gsi = kernel_gsi(gsi),
+                               .flags = KVM_IRQFD_FLAG_RESAMPLE,
                                .resamplefd = (uint32_t)rfd };
     if (kvm_ioctl_checked(b->vm->vm_fd, KVM_IRQFD, &irqfd, "KVM_IRQFD") < 0 ||
         !event_add(&b->vm->loop, rfd, EPOLLIN, on_resample, r)) {
@@ -231,8 +287,77 @@ struct irq_chip *irq_backend_kernel_chip(struct irq_backend *b)
 
 bool irq_backend_kernel_watch(struct irq_backend *b, unsigned gsi)
 {
+#ifdef __aarch64__
+    /* KVM takes irqfds once the vGIC is initialised: irq_backend_kernel_start */
+    if (b->kernel && gsi >= 32 && gsi < b->ngsi)
+        b->resample_fd[gsi] = -2; /* wanted */
+    return true;
+#else
     return b->kernel && gsi < b->ngsi && watch_eoi(b, gsi);
+#endif
 }
+
+bool irq_backend_kernel_start(struct irq_backend *b)
+{
+    for (unsigned gsi = 0; b->kernel && gsi < b->ngsi; gsi++)
+        if (b->resample_fd[gsi] == -2) {
+            b->resample_fd[gsi] = -1;
+            if (!watch_eoi(b, gsi))
+                return false;
+        }
+    return true;
+}
+
+/* ---- arm64: kqvm's own GIC ---- */
+
+void irq_on_cpu_timer(struct irq_backend *b,
+                      void (*fn)(void *arg, unsigned cpu, unsigned intid, bool level), void *arg)
+{
+    if (!b)
+        return;
+    b->timer_fn = fn;
+    b->timer_arg = arg;
+}
+
+#ifdef __aarch64__
+void irq_cpu_set_irq(struct irq_backend *b, unsigned cpu, bool level)
+{
+    struct kvm_irq_level l = {
+        .irq = KVM_ARM_IRQ_TYPE_CPU << KVM_ARM_IRQ_TYPE_SHIFT | (cpu & 0xff) << 16 |
+               KVM_ARM_IRQ_CPU_IRQ,
+        .level = level
+    };
+    if (b && ioctl(b->vm->vm_fd, KVM_IRQ_LINE, &l) < 0)
+        log_internal("KVM_IRQ_LINE (vCPU %u IRQ): %s", cpu, strerror(errno));
+}
+
+void irq_backend_after_run(struct irq_backend *b, struct vcpu *v)
+{
+    if (!b->timer_fn || !b->timer_levels)
+        return;
+    static const struct {
+        uint64_t bit;
+        unsigned intid;
+    } timers[] = { { KVM_ARM_DEV_EL1_VTIMER, 27 }, { KVM_ARM_DEV_EL1_PTIMER, 30 } };
+    uint64_t now = v->run->s.regs.device_irq_level, was = b->timer_levels[v->index];
+    if (now == was)
+        return;
+    b->timer_levels[v->index] = now;
+    for (unsigned i = 0; i < 2; i++)
+        if ((now ^ was) & timers[i].bit)
+            b->timer_fn(b->timer_arg, v->index, timers[i].intid, now & timers[i].bit);
+}
+#else
+void irq_cpu_set_irq(struct irq_backend *b, unsigned cpu, bool level)
+{
+    (void)b, (void)cpu, (void)level;
+}
+
+void irq_backend_after_run(struct irq_backend *b, struct vcpu *v)
+{
+    (void)b, (void)v;
+}
+#endif
 
 /* ---- life ---- */
 
@@ -256,6 +381,11 @@ struct irq_backend *irq_backend_create(struct vm *vm, bool kernel, unsigned ngsi
     }
     for (unsigned i = 0; i < ngsi; i++)
         b->resample_fd[i] = b->irq_fd[i] = -1;
+    b->timer_levels = calloc(vm->spec->ncpus ? vm->spec->ncpus : 1, sizeof(uint64_t));
+    if (!b->timer_levels) {
+        irq_backend_destroy(b);
+        return NULL;
+    }
     if (kernel && !irq_chip_init(&b->kchip, kernel_chip_name, ngsi, &kernel_chip_ops, b)) {
         irq_backend_destroy(b);
         return NULL;
@@ -268,7 +398,7 @@ void irq_backend_destroy(struct irq_backend *b)
     if (!b)
         return;
     for (unsigned i = 0; b->resample_fd && i < b->ngsi; i++) {
-        if (b->resample_fd[i] >= 0)
+        if (b->resample_fd[i] >= 0 && b->irq_fd[i] >= 0)
             close(b->resample_fd[i]);
         if (b->irq_fd[i] >= 0)
             close(b->irq_fd[i]);
@@ -278,6 +408,7 @@ void irq_backend_destroy(struct irq_backend *b)
     free(b->routed);
     free(b->resample_fd);
     free(b->irq_fd);
+    free(b->timer_levels);
     pthread_mutex_destroy(&b->lock);
     free(b);
 }

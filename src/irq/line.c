@@ -129,6 +129,12 @@ void irq_pin_delivered(struct irq_chip *c, unsigned pin)
     atomic_fetch_add(&c->pins[pin].stats.delivered, 1);
 }
 
+void irq_pin_raised(struct irq_chip *c, unsigned pin)
+{
+    atomic_store(&c->pins[pin].assert_ns, irq_now_ns());
+    atomic_fetch_add(&c->pins[pin].stats.raised, 1);
+}
+
 void irq_pin_coalesced(struct irq_chip *c, unsigned pin)
 {
     atomic_fetch_add(&c->pins[pin].stats.coalesced, 1);

@@ -1,19 +1,14 @@
 /* vdev ser8250: a 16550A-compatible UART: 16-byte receive FIFO, LSR, IIR, IER,
  * MCR (OUT2 gates the interrupt, as on PCs), MSR, loopback, scratch register.
  * Transmission is instantaneous: THR is always empty again after a write. */
+#include "vdev/uart_host.h"
 #include "vdev/uart_options.h"
 
 #include "config/spec.h"
 #include "vdev/vdev_ctx.h"
 
-#include <errno.h>
 #include <pthread.h>
 #include <stdlib.h>
-#include <string.h>
-#include <sys/epoll.h>
-#include <sys/timerfd.h>
-#include <time.h>
-#include <unistd.h>
 
 #define UART_REGISTERS 8
 #define UART_FIFO 16
@@ -49,8 +44,6 @@ enum { RBR_THR = 0, IER = 1, IIR_FCR = 2, LCR = 3, MCR = 4, LSR = 5, MSR = 6, SC
 #define MSR_RI 0x40
 #define MSR_DCD 0x80
 
-#define BATCH_BUF 4096
-
 struct ser8250 {
     struct vdev_ctx *ctx;
     pthread_mutex_t lock;
@@ -58,15 +51,7 @@ struct ser8250 {
     bool thre_pending; /* THR-empty interrupt not yet acknowledged */
     uint8_t rx[UART_FIFO];
     unsigned rx_head, rx_count;
-    bool rx_paused; /* host input waits for FIFO space */
-    bool rx_eof;
-    struct hostdev *host;
-    bool opened_here; /* opened late (delayed), closed by destroy */
-    /* batch: output gathered until the guest is quiet this long */
-    uint64_t batch_us;
-    int batch_fd;
-    uint8_t out[BATCH_BUF];
-    size_t nout;
+    struct uart_host host;
 };
 
 static unsigned rx_capacity(const struct ser8250 *u)
@@ -131,86 +116,19 @@ static void rx_push(struct ser8250 *u, uint8_t byte)
     u->lsr |= LSR_DR;
 }
 
-static void flush_output(struct ser8250 *u)
+/* Host input (uart_host): room in the FIFO, none in loopback. */
+static unsigned host_rx_room(void *dev)
 {
-    if (u->nout && u->host)
-        hostdev_write(u->host, u->out, u->nout);
-    u->nout = 0;
+    struct ser8250 *u = dev;
+    return u->mcr & MCR_LOOP ? 0 : rx_capacity(u) - u->rx_count;
 }
 
-static void on_batch_timer(void *arg, uint32_t events)
+static void host_rx_push(void *dev, const uint8_t *buf, unsigned n)
 {
-    (void)events;
-    struct ser8250 *u = arg;
-    uint64_t expirations;
-    if (read(u->batch_fd, &expirations, sizeof(expirations)) < 0)
-        return;
-    pthread_mutex_lock(&u->lock);
-    flush_output(u);
-    pthread_mutex_unlock(&u->lock);
-}
-
-static void transmit(struct ser8250 *u, uint8_t byte)
-{
-    if (!u->host)
-        return;
-    if (u->batch_fd < 0) {
-        hostdev_write(u->host, &byte, 1);
-        return;
-    }
-    if (u->nout == BATCH_BUF)
-        flush_output(u);
-    u->out[u->nout++] = byte;
-    struct itimerspec its = { .it_value = { .tv_sec = (time_t)(u->batch_us / 1000000),
-                                            .tv_nsec = (long)(u->batch_us % 1000000) * 1000 } };
-    timerfd_settime(u->batch_fd, 0, &its, NULL);
-}
-
-/* Host input: as much as the FIFO takes; the rest waits in the host (no byte
- * is lost). A pollable input is watched again while there is room; a regular
- * file is simply read again when the guest makes room. Called locked. */
-static bool rx_fill(struct ser8250 *u)
-{
-    bool quit = false;
-    unsigned room = rx_capacity(u) - u->rx_count;
-    if (room && !u->rx_eof && !(u->mcr & MCR_LOOP)) {
-        uint8_t buf[UART_FIFO];
-        ssize_t n = hostdev_read(u->host, buf, room, &quit);
-        if (n > 0) {
-            for (ssize_t i = 0; i < n; i++)
-                rx_push(u, buf[i]);
-            update_irq(u);
-        } else if (n == 0) {
-            u->rx_eof = true;
-        }
-    }
-    u->rx_paused = !u->rx_eof && u->rx_count == rx_capacity(u);
-    if (!u->rx_eof && !u->rx_paused && !u->host->in_file)
-        event_rearm(u->ctx->loop, u->host->in_fd, EPOLLIN | EPOLLONESHOT);
-    return quit;
-}
-
-static void on_input(void *arg, uint32_t events)
-{
-    (void)events;
-    struct ser8250 *u = arg;
-    pthread_mutex_lock(&u->lock);
-    bool quit = rx_fill(u);
-    pthread_mutex_unlock(&u->lock);
-    if (quit)
-        vm_request_quit(u->ctx->vm);
-}
-
-/* Start taking host input: a regular file at once, anything else when readable. */
-static bool watch_input(struct ser8250 *u)
-{
-    if (!u->host || u->host->in_fd < 0)
-        return true;
-    if (u->host->in_file) {
-        rx_fill(u);
-        return true;
-    }
-    return event_add(u->ctx->loop, u->host->in_fd, EPOLLIN | EPOLLONESHOT, on_input, u);
+    struct ser8250 *u = dev;
+    for (unsigned i = 0; i < n; i++)
+        rx_push(u, buf[i]);
+    update_irq(u);
 }
 
 static uint8_t rx_pop(struct ser8250 *u)
@@ -222,34 +140,8 @@ static uint8_t rx_pop(struct ser8250 *u)
     u->rx_count--;
     if (!u->rx_count)
         u->lsr &= (uint8_t)~LSR_DR;
-    if (u->rx_paused)
-        rx_fill(u); /* room again: take more host input (terminal escapes only via epoll) */
+    uart_host_rx_space(&u->host);
     return b;
-}
-
-/* `delayed`: the host side opens at the guest's first access, retrying for up
- * to the given time (the vCPU waits, as QNX's qvm does). */
-static void open_delayed(struct ser8250 *u)
-{
-    const struct optval *d = &u->ctx->spec->opts[UART_OPT_DELAYED];
-    if (u->host || !d->set || u->opened_here)
-        return;
-    u->opened_here = true;
-    struct timespec start, now;
-    clock_gettime(CLOCK_MONOTONIC, &start);
-    for (;;) {
-        u->host = hostdev_open(u->ctx->log.prefix, &u->ctx->spec->opts[UART_OPT_HOSTDEV]);
-        if (u->host)
-            break;
-        clock_gettime(CLOCK_MONOTONIC, &now);
-        if (d->u != DELAYED_FOREVER && (uint64_t)(now.tv_sec - start.tv_sec) >= d->u) {
-            log_msg(&u->ctx->log, LOGF_ERROR, "host device still unavailable after %llu s; "
-                    "output is dropped", (unsigned long long)d->u);
-            return;
-        }
-        usleep(100000);
-    }
-    watch_input(u);
 }
 
 static uint64_t ser8250_read(void *dev, unsigned region, uint64_t offset, unsigned size)
@@ -259,7 +151,7 @@ static uint64_t ser8250_read(void *dev, unsigned region, uint64_t offset, unsign
     struct ser8250 *u = dev;
     uint8_t v = 0xff;
     pthread_mutex_lock(&u->lock);
-    open_delayed(u);
+    uart_host_access(&u->host);
     switch (offset) {
     case RBR_THR:
         v = u->lcr & LCR_DLAB ? u->dll : rx_pop(u);
@@ -305,7 +197,7 @@ static void ser8250_write(void *dev, unsigned region, uint64_t offset, unsigned 
     struct ser8250 *u = dev;
     uint8_t v = (uint8_t)value;
     pthread_mutex_lock(&u->lock);
-    open_delayed(u);
+    uart_host_access(&u->host);
     switch (offset) {
     case RBR_THR:
         if (u->lcr & LCR_DLAB) {
@@ -315,7 +207,7 @@ static void ser8250_write(void *dev, unsigned region, uint64_t offset, unsigned 
         if (u->mcr & MCR_LOOP)
             rx_push(u, v);
         else
-            transmit(u, v);
+            uart_host_transmit(&u->host, v);
         u->thre_pending = true; /* empty again at once */
         break;
     case IER:
@@ -341,6 +233,7 @@ static void ser8250_write(void *dev, unsigned region, uint64_t offset, unsigned 
     case MCR:
         u->mcr = v & 0x1f;
         update_msr(u);
+        uart_host_rx_space(&u->host); /* out of loopback: host input again */
         break;
     case LSR:
     case MSR:
@@ -356,11 +249,7 @@ static void ser8250_write(void *dev, unsigned region, uint64_t offset, unsigned 
 static void ser8250_destroy(void *dev)
 {
     struct ser8250 *u = dev;
-    flush_output(u);
-    if (u->batch_fd >= 0)
-        close(u->batch_fd);
-    if (u->opened_here)
-        hostdev_close(u->host);
+    uart_host_destroy(&u->host);
     pthread_mutex_destroy(&u->lock);
     free(u);
 }
@@ -372,23 +261,12 @@ static void *ser8250_create(struct vdev_ctx *ctx)
         return NULL;
     pthread_mutex_init(&u->lock, NULL);
     u->ctx = ctx;
-    u->host = ctx->host;
     u->lsr = LSR_THRE | LSR_TEMT;
-    u->batch_fd = -1;
     update_msr(u);
     u->msr &= (uint8_t)~MSR_DELTAS;
-    const struct optval *batch = &ctx->spec->opts[UART_OPT_BATCH];
-    if (batch->set && batch->u) {
-        u->batch_us = batch->u;
-        u->batch_fd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-        if (u->batch_fd < 0 || !event_add(ctx->loop, u->batch_fd, EPOLLIN, on_batch_timer, u)) {
-            log_msg(&ctx->log, LOGF_ERROR, "batch timer: %s", strerror(errno));
-            ser8250_destroy(u);
-            return NULL;
-        }
-    }
-    if (!watch_input(u)) {
-        ser8250_destroy(u);
+    if (!uart_host_init(&u->host, ctx, &u->lock, u, host_rx_room, host_rx_push)) {
+        pthread_mutex_destroy(&u->lock);
+        free(u);
         return NULL;
     }
     return u;

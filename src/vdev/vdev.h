@@ -112,7 +112,7 @@ extern const struct vdev_type *const vdev_types[];
 /* Implicit on x86, not declarable: the ACPI power-management block. */
 extern const struct vdev_type vdev_acpi_pm;
 /* The interrupt controllers other parts of kqvm look for by type. */
-extern const struct vdev_type vdev_ioapic, vdev_8259;
+extern const struct vdev_type vdev_ioapic, vdev_8259, vdev_gic;
 extern const unsigned vdev_types_count;
 
 /* Look a type up by name; "vdev-X" is accepted as "X". */

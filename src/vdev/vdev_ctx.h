@@ -30,6 +30,10 @@ struct vdev_ctx {
     struct irq_chip *chip;
 };
 
+/* The index of the vCPU whose access a model is handling (for banked
+ * registers, such as the GIC's); UINT_MAX outside vCPU threads. */
+unsigned vdev_current_vcpu(void);
+
 /* Lifecycle requests a vdev may make (any thread). */
 void vm_request_poweroff(struct vm *vm);
 void vm_request_reset(struct vm *vm);

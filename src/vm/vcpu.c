@@ -6,6 +6,7 @@
 #include "vm/vm_internal.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -16,6 +17,13 @@
 
 /* The signal that pulls a vCPU thread out of KVM_RUN. */
 #define SIG_KICK (SIGRTMIN + 0)
+
+static __thread unsigned current_vcpu = UINT_MAX;
+
+unsigned vdev_current_vcpu(void)
+{
+    return current_vcpu;
+}
 
 static void kick_handler(int sig)
 {
@@ -204,6 +212,7 @@ static void *vcpu_thread(void *arg)
 {
     struct vcpu *v = arg;
     struct vm *vm = v->vm;
+    current_vcpu = v->index;
     set_affinity_and_sched(v);
     sigset_t set;
     sigemptyset(&set);
@@ -212,6 +221,7 @@ static void *vcpu_thread(void *arg)
     while (atomic_load(&vm->outcome) == VM_RUNNING) {
         irq_backend_before_run(vm->irqb, v);
         int r = ioctl(v->fd, KVM_RUN, 0);
+        irq_backend_after_run(vm->irqb, v);
         if (r < 0) {
             if (errno == EINTR || errno == EAGAIN) {
                 v->run->immediate_exit = 0;

@@ -359,6 +359,9 @@ static void vm_destroy(struct vm *vm)
     for (unsigned i = 0; i < vm->mem.n; i++)
         munmap(vm->mem.r[i].host, vm->mem.r[i].length);
     free(vm->mem.r);
+    free(vm->boot.fdt);
+    if (vm->irqchip_fd >= 0)
+        close(vm->irqchip_fd);
     if (vm->vm_fd >= 0)
         close(vm->vm_fd);
     if (vm->kvm_fd >= 0)
@@ -369,10 +372,7 @@ static void vm_destroy(struct vm *vm)
 
 static bool create_irq_backend(struct vm *vm)
 {
-    const struct vm_spec *spec = vm->spec;
-    /* with kernel-irqchip the counters are KVM's GSIs: "gsi:N" */
-    unsigned ngsi = vm->kernel_irqchip ? IOAPIC_PINS : ioapic_total_pins(spec);
-    vm->irqb = irq_backend_create(vm, vm->kernel_irqchip, ngsi, "gsi");
+    vm->irqb = arch_irq_backend_create(vm);
     return vm->irqb != NULL;
 }
 
@@ -409,7 +409,6 @@ static bool open_kvm(struct vm *vm)
     } needed[] = {
         { KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY" },
         { KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT" },
-        { KVM_CAP_SPLIT_IRQCHIP, "KVM_CAP_SPLIT_IRQCHIP" },
         { KVM_CAP_READONLY_MEM, "KVM_CAP_READONLY_MEM" },
     };
     for (unsigned i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
@@ -429,8 +428,8 @@ static bool open_kvm(struct vm *vm)
 static enum vm_outcome vm_boot(const struct vm_spec *spec, struct hostdev **hostdevs,
                                struct pass_set *pass, int sigfd, int *signo)
 {
-    struct vm vm = { .spec = spec, .kvm_fd = -1, .vm_fd = -1, .hostdevs = hostdevs,
-                     .pass = pass, .sigfd = sigfd };
+    struct vm vm = { .spec = spec, .kvm_fd = -1, .vm_fd = -1, .irqchip_fd = -1,
+                     .hostdevs = hostdevs, .pass = pass, .sigfd = sigfd };
     atomic_init(&vm.outcome, VM_RUNNING);
     pthread_mutex_init(&vm.unclaimed_lock, NULL);
     vm.kernel_irqchip = spec->vars[VAR_KERNEL_IRQCHIP].b;

@@ -53,6 +53,9 @@ struct boot_entry {
     bool found;         /* an image with an entry point was loaded */
     uint64_t lo, hi;    /* the extent of everything loaded, for the boot-area check */
     bool any_loaded;
+    uint64_t initrd_start, initrd_end; /* arm64: for the device tree (0, 0: none) */
+    uint8_t *fdt;       /* arm64: the user's device tree (fdt load), malloc'd */
+    uint64_t fdt_addr;  /* where fdt load put it (0: the boot area) */
 };
 
 enum { UNCLAIMED_LOGGED_MAX = 64 };
@@ -71,7 +74,9 @@ struct vm {
     struct irq_line *pass_lines; /* one per pass intr, this boot's */
     struct event_loop loop;
     struct irq_backend *irqb;
-    bool kernel_irqchip; /* KVM's I/O APIC and 8259 instead of kqvm's */
+    /* KVM's I/O APIC and 8259 instead of kqvm's; on arm64 KVM's vGIC (gic-hwassist) */
+    bool kernel_irqchip;
+    int irqchip_fd; /* arm64: KVM's vGIC device, or -1 */
     int sigfd;
     _Atomic int outcome; /* enum vm_outcome; the first request wins */
     int signo;
@@ -95,10 +100,13 @@ void vm_stop(struct vm *vm, enum vm_outcome why);
 /* KVM helpers */
 int kvm_ioctl_checked(int fd, unsigned long req, void *arg, const char *what);
 
-/* Arch hooks (src/arch/x86) */
+/* Arch hooks (src/arch/x86, src/arch/arm64) */
 bool arch_vm_init(struct vm *vm);            /* after KVM_CREATE_VM, before vCPUs */
+/* The interrupt backend (src/irq/kvm.c) for this VM's interrupt controllers. */
+struct irq_backend *arch_irq_backend_create(struct vm *vm);
 bool arch_vcpu_init(struct vcpu *v);         /* CPUID and such, every vCPU */
-bool arch_boot_setup(struct vm *vm);         /* boot data and the boot vCPU's registers */
+/* boot data and the boot vCPU's registers (every vCPU exists by then) */
+bool arch_boot_setup(struct vm *vm);
 /* An exit the generic loop does not know; false stops the VM (outcome set). */
 bool arch_handle_exit(struct vcpu *v);
 void arch_dump_registers(struct vcpu *v, const char *why);

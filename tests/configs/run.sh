@@ -43,5 +43,6 @@ done
 # Every example must resolve.
 for f in examples/*.qvmconf; do
     [ -e "$f" ] || continue
+    case $f in examples/arm64-*) continue ;; esac # their guests: tests/arm64/run.sh
     run_case "$f" 0 "" out
 done

@@ -22,7 +22,9 @@
 #                            what a budget of BUDGET a second allows over the model's storm
 #                            time (plus the burst), and kqvm used at most CPU% of a CPU
 # Prints PASS/FAIL lines. Run from the staging root: ./kqvm, tests/guest/, build/guests/.
+# GUEST_CONFIGS=DIR runs DIR/*.qvmconf instead (tests/arm64/run.sh).
 KQVM=${KQVM:-./kqvm}
+CONFIGS=${GUEST_CONFIGS:-tests/guest}
 TIMEOUT=${GUEST_TIMEOUT:-60}
 out=${TMPDIR:-/tmp}/guest-out.$$
 
@@ -45,8 +47,8 @@ run_until_boots() { # $1 config, $2 boots wanted: kqvm runs in the background
     [ "$boots" -ge "$2" ] || why="$why; $boots boot(s), expected $2"
 }
 
-for conf in tests/guest/${GUEST_ONLY:-*}.qvmconf; do # GUEST_ONLY: a name pattern
-    name=${conf#tests/guest/}
+for conf in "$CONFIGS"/${GUEST_ONLY:-*}.qvmconf; do # GUEST_ONLY: a name pattern
+    name=${conf##*/}
     name=${name%.qvmconf}
     echo "# running $name (uptime $(cut -d' ' -f1 /proc/uptime) s)"
     why=""
@@ -130,9 +132,9 @@ EOT
     # a guest that reports a failed check fails its test
     grep -q '^KQVM-TEST: FAIL' "$out" && why="$why; the guest reported a failure"
     if [ -z "$why" ]; then
-        echo "PASS guest $name"
+        echo "PASS ${SUITE:-guest} $name"
     else
-        echo "FAIL guest $name:${why#;}"
+        echo "FAIL ${SUITE:-guest} $name:${why#;}"
         tail -n 15 "$out" | sed 's/^/    /'
     fi
 done

@@ -3,6 +3,7 @@
  * CPUID. */
 #include "arch/x86/x86.h"
 
+#include "irq/kvm.h"
 #include "util/log.h"
 #include "vdev/ioapic.h"
 
@@ -38,6 +39,10 @@ bool arch_vm_init(struct vm *vm)
         if (kvm_ioctl_checked(vm->vm_fd, KVM_SET_IRQCHIP, &chip, "KVM_SET_IRQCHIP") < 0)
             return false;
     } else {
+        if (ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SPLIT_IRQCHIP) <= 0) {
+            log_error("this host's KVM lacks KVM_CAP_SPLIT_IRQCHIP, which kqvm needs");
+            return false;
+        }
         /* the local APICs in KVM; KVM reserves a route per kqvm I/O APIC pin */
         struct kvm_enable_cap split = { .cap = KVM_CAP_SPLIT_IRQCHIP,
                                         .args = { ioapic_total_pins(vm->spec) } };
@@ -57,6 +62,13 @@ bool arch_vm_init(struct vm *vm)
             return false;
     }
     return true;
+}
+
+struct irq_backend *arch_irq_backend_create(struct vm *vm)
+{
+    /* with kernel-irqchip the counters are KVM's GSIs: "gsi:N" */
+    unsigned ngsi = vm->kernel_irqchip ? IOAPIC_PINS : ioapic_total_pins(vm->spec);
+    return irq_backend_create(vm, vm->kernel_irqchip, ngsi, "gsi");
 }
 
 bool arch_vcpu_init(struct vcpu *v)
