@@ -126,34 +126,30 @@ static bool open_source(const struct pass_spec *p, bool writable, struct host_so
     return true;
 }
 
-static bool add_trap(struct pass_set *ps, const struct pass_trap *t)
+/* Append item (size bytes) to the array that array_ptr points to (a
+ * pointer to the array's pointer), which has *n items. The pointer is read
+ * and written with memcpy: it may be any object pointer type. */
+static bool append(void *array_ptr, unsigned *n, size_t size, const void *item)
 {
-    struct pass_trap *v = realloc(ps->traps, (ps->ntraps + 1) * sizeof(*v));
-    if (!v)
+    void *array;
+    memcpy(&array, array_ptr, sizeof(array));
+    uint8_t *grown = realloc(array, (*n + 1) * size);
+    if (!grown)
         return false;
-    ps->traps = v;
-    ps->traps[ps->ntraps++] = *t;
+    memcpy(grown + *n * size, item, size);
+    memcpy(array_ptr, &grown, sizeof(grown));
+    (*n)++;
     return true;
 }
 
-static bool add_slot(struct pass_set *ps, const struct pass_slot *s)
+/* Guest bytes [lo, hi) of p, whose page first is at host, trapped. */
+static bool add_trap(struct pass_set *ps, const struct pass_spec *p, uint8_t *host,
+                     uint64_t first, uint64_t lo, uint64_t hi)
 {
-    struct pass_slot *v = realloc(ps->slots, (ps->nslots + 1) * sizeof(*v));
-    if (!v)
-        return false;
-    ps->slots = v;
-    ps->slots[ps->nslots++] = *s;
-    return true;
-}
-
-static bool add_map(struct pass_set *ps, void *host, uint64_t length)
-{
-    struct pass_map *v = realloc(ps->maps, (ps->nmaps + 1) * sizeof(*v));
-    if (!v)
-        return false;
-    ps->maps = v;
-    ps->maps[ps->nmaps++] = (struct pass_map){ .host = host, .length = length };
-    return true;
+    struct pass_trap t = { .space = PASS_TRAP_MEM, .base = lo, .length = hi - lo,
+                           .host = host + (lo - first), .readonly = !(p->flags & PASS_W),
+                           .spec = p };
+    return append(&ps->traps, &ps->ntraps, sizeof(t), &t);
 }
 
 static bool open_mem_region(struct pass_set *ps, const struct pass_spec *p)
@@ -179,38 +175,20 @@ static bool open_mem_region(struct pass_set *ps, const struct pass_spec *p)
         log_error("pass (%s): cannot map %s: %s", srcloc_str(&p->at), src.what, strerror(err));
         return false;
     }
-    if (!add_map(ps, host, map_len)) {
+    struct pass_map map = { .host = host, .length = map_len };
+    if (!append(&ps->maps, &ps->nmaps, sizeof(map), &map)) {
         munmap(host, map_len);
         return false;
     }
     /* whole pages: a memory slot; the partial pages at either end: traps */
-    struct pass_trap t = { .space = PASS_TRAP_MEM, .readonly = !writable, .spec = p };
     uint64_t lo = page_ceil(start), hi = page_floor(end);
-    if (lo >= hi) { /* not one whole page */
-        t.base = start;
-        t.length = end - start;
-        t.host = host + (start - first);
-        return add_trap(ps, &t);
-    }
+    if (lo >= hi) /* not one whole page */
+        return add_trap(ps, p, host, first, start, end);
     struct pass_slot slot = { .gpa = lo, .length = hi - lo, .host = host + (lo - first),
                               .readonly = !writable };
-    if (!add_slot(ps, &slot))
-        return false;
-    if (start < lo) {
-        t.base = start;
-        t.length = lo - start;
-        t.host = host + (start - first);
-        if (!add_trap(ps, &t))
-            return false;
-    }
-    if (hi < end) {
-        t.base = hi;
-        t.length = end - hi;
-        t.host = host + (hi - first);
-        if (!add_trap(ps, &t))
-            return false;
-    }
-    return true;
+    return append(&ps->slots, &ps->nslots, sizeof(slot), &slot) &&
+           (start == lo || add_trap(ps, p, host, first, start, lo)) &&
+           (hi == end || add_trap(ps, p, host, first, hi, end));
 }
 
 static bool open_io_region(struct pass_set *ps, const struct pass_spec *p)
@@ -223,7 +201,7 @@ static bool open_io_region(struct pass_set *ps, const struct pass_spec *p)
     }
     struct pass_trap t = { .space = PASS_TRAP_IO, .base = p->loc.addr, .length = p->length,
                            .readonly = !(p->flags & PASS_W), .spec = p };
-    return add_trap(ps, &t);
+    return append(&ps->traps, &ps->ntraps, sizeof(t), &t);
 }
 
 bool pass_open_regions(struct pass_set *ps)
