@@ -166,6 +166,48 @@ static bool legacy_share(const struct vm_spec *vm, const struct intr_assign *a,
     return is_type(vm, other->vdev, hpet->slot == 0 ? "timer8254" : "mc146818");
 }
 
+/* Lines that are one wire at run time: with kernel-irqchip every number is
+ * one KVM GSI for the I/O APIC and the 8259 both; with kqvm's models the
+ * first I/O APIC's ISA lines (0-15 but the cascade) reach the 8259's pin of
+ * the same number, as on a PC. Two users of such a pair would drive one pin. */
+static void check_isa_lines(struct resolver *r)
+{
+    struct vm_spec *vm = r->vm;
+    const bool kernel = vm->vars[VAR_KERNEL_IRQCHIP].b;
+    int first_ioapic = -1;
+    for (unsigned c = 0; c < vm->ncontrollers && first_ioapic < 0; c++)
+        if (vm->controllers[c].type == &vdev_ioapic)
+            first_ioapic = (int)c;
+    for (unsigned i = 0; i < vm->nintrs; i++) {
+        for (unsigned j = 0; j < i; j++) {
+            const struct intr_assign *a = &vm->intrs[j], *b = &vm->intrs[i];
+            const struct controller_spec *ca = &vm->controllers[a->controller],
+                                         *cb = &vm->controllers[b->controller];
+            if (a->line != b->line || a->controller == b->controller || !ca->lines ||
+                !cb->lines)
+                continue;
+            bool isa_pair = a->line < 16 && a->line != 2 &&
+                            ((ca->type == &vdev_8259 && (int)b->controller == first_ioapic) ||
+                             (cb->type == &vdev_8259 && (int)a->controller == first_ioapic));
+            if (!kernel && !isa_pair)
+                continue;
+            const struct intr_user u = { .vdev = b->vdev, .pass = b->pass, .slot = b->slot };
+            if (b->vdev >= 0 && a->vdev >= 0 && legacy_share(vm, a, &u))
+                continue; /* the HPET replacing the PIT or the RTC */
+            const struct intr_assign *later = srcloc_before(&a->at, &b->at) ? b : a;
+            const struct intr_assign *earlier = later == b ? a : b;
+            const char *why = kernel ? "set kernel-irqchip on: %s:%u and %s:%u are the same KVM "
+                                       "GSI %u, already used by %s at %s"
+                                     : "%s:%u and %s:%u are one ISA line (kqvm wires the first "
+                                       "ioapic's lines 0-15 to the 8259's, as on a PC; line %u), "
+                                       "already used by %s at %s";
+            resolver_error(r, &later->at, why, vm->controllers[later->controller].name,
+                           later->line, vm->controllers[earlier->controller].name, earlier->line,
+                           later->line, earlier->user, srcloc_str(&earlier->at));
+        }
+    }
+}
+
 static void assign(struct resolver *r, unsigned ci, uint32_t line, const struct intr_user *u,
                    const struct srcloc *at, bool automatic)
 {
@@ -313,25 +355,7 @@ void resolve_interrupts(struct resolver *r)
                 p->host_vector = (uint64_t)c->hostvector + p->intr.line;
         }
     }
-    /* KVM's in-kernel irqchip has one GSI per number for its I/O APIC and 8259 both */
-    if (vm->vars[VAR_KERNEL_IRQCHIP].b) {
-        for (unsigned i = 0; i < vm->nintrs; i++) {
-            for (unsigned j = 0; j < i; j++) {
-                const struct intr_assign *a = &vm->intrs[j], *b = &vm->intrs[i];
-                if (a->line != b->line || a->controller == b->controller ||
-                    vm->controllers[a->controller].lines == 0 ||
-                    vm->controllers[b->controller].lines == 0)
-                    continue;
-                const struct intr_assign *later = srcloc_before(&a->at, &b->at) ? b : a;
-                const struct intr_assign *earlier = later == b ? a : b;
-                resolver_error(r, &later->at, "set kernel-irqchip on: %s:%u and %s:%u are the "
-                               "same KVM GSI %u, already used by %s at %s",
-                               vm->controllers[later->controller].name, later->line,
-                               vm->controllers[earlier->controller].name, earlier->line,
-                               later->line, earlier->user, srcloc_str(&earlier->at));
-            }
-        }
-    }
+    check_isa_lines(r);
     /* The interrupt table reads by controller and line. */
     if (vm->nintrs)
         qsort(vm->intrs, vm->nintrs, sizeof(*vm->intrs), assign_cmp);

@@ -17,8 +17,9 @@ void irq_route_msi(struct irq_backend *b, unsigned gsi, uint64_t address, uint32
 /* Send gsi's MSI now. */
 void irq_send_gsi(struct irq_backend *b, unsigned gsi);
 
-/* An I/O APIC learns of EOIs (of level-triggered vectors) through this. */
-void irq_on_eoi_vector(struct irq_backend *b, void (*fn)(void *arg, unsigned vector), void *arg);
+/* An I/O APIC learns of EOIs (of level-triggered vectors) through this;
+ * called at assembly. False when out of memory. */
+bool irq_on_eoi_vector(struct irq_backend *b, void (*fn)(void *arg, unsigned vector), void *arg);
 
 /* The 8259 pair: pending() says whether its INT output is high, ack() runs its
  * interrupt-acknowledge cycle and returns the vector to inject. */

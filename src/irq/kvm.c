@@ -16,7 +16,6 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-enum { MAX_EOI_HANDLERS = 16 };
 
 struct irq_backend {
     struct vm *vm;
@@ -29,7 +28,7 @@ struct irq_backend {
     struct {
         void (*fn)(void *arg, unsigned vector);
         void *arg;
-    } eoi[MAX_EOI_HANDLERS];
+    } *eoi; /* one per I/O APIC model; fixed once the vCPUs run */
     unsigned neoi;
     bool (*extint_pending)(void *arg);
     unsigned (*extint_ack)(void *arg);
@@ -89,13 +88,18 @@ void irq_send_gsi(struct irq_backend *b, unsigned gsi)
         log_internal("KVM_SIGNAL_MSI (GSI %u): %s", gsi, strerror(errno));
 }
 
-void irq_on_eoi_vector(struct irq_backend *b, void (*fn)(void *arg, unsigned vector), void *arg)
+bool irq_on_eoi_vector(struct irq_backend *b, void (*fn)(void *arg, unsigned vector), void *arg)
 {
-    if (!b || b->neoi == MAX_EOI_HANDLERS)
-        return;
+    if (!b)
+        return true;
+    void *grown = realloc(b->eoi, (b->neoi + 1) * sizeof(*b->eoi));
+    if (!grown)
+        return false;
+    b->eoi = grown;
     b->eoi[b->neoi].fn = fn;
     b->eoi[b->neoi].arg = arg;
     b->neoi++;
+    return true;
 }
 
 void irq_backend_eoi(struct irq_backend *b, unsigned vector)
@@ -409,6 +413,7 @@ void irq_backend_destroy(struct irq_backend *b)
     free(b->resample_fd);
     free(b->irq_fd);
     free(b->timer_levels);
+    free(b->eoi);
     pthread_mutex_destroy(&b->lock);
     free(b);
 }

@@ -252,8 +252,11 @@ static void *ioapic_create(struct vdev_ctx *ctx)
         a->rte[pin] = RTE_MASK; /* masked at reset */
         route_pin(a, pin);
     }
-    irq_on_eoi_vector(ctx->irqb, ioapic_eoi, a);
     ctx->chip = &a->chip;
+    if (!irq_on_eoi_vector(ctx->irqb, ioapic_eoi, a)) {
+        ioapic_destroy(a);
+        return NULL;
+    }
     return a;
 }
 

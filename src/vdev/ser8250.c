@@ -50,6 +50,7 @@ struct ser8250 {
     uint8_t ier, lcr, mcr, lsr, msr, scr, dll, dlm, fcr;
     bool thre_pending; /* THR-empty interrupt not yet acknowledged */
     uint8_t rx[UART_FIFO];
+    uint8_t rbr; /* the last byte the guest read: what an empty RBR reads */
     unsigned rx_head, rx_count;
     struct uart_host host;
 };
@@ -134,8 +135,8 @@ static void host_rx_push(void *dev, const uint8_t *buf, unsigned n)
 static uint8_t rx_pop(struct ser8250 *u)
 {
     if (!u->rx_count)
-        return u->rx[u->rx_head]; /* an empty RBR reads its last byte again */
-    uint8_t b = u->rx[u->rx_head];
+        return u->rbr; /* an empty RBR reads its last byte again */
+    uint8_t b = u->rbr = u->rx[u->rx_head];
     u->rx_head = (u->rx_head + 1) % UART_FIFO;
     u->rx_count--;
     if (!u->rx_count)

@@ -240,6 +240,19 @@ static void *vcpu_thread(void *arg)
     return NULL;
 }
 
+/* kqvm's own scheduling before a vdev's `sched` raised the event thread:
+ * what "inherited" means for a vCPU thread. */
+static bool inherited_explicit;
+static int inherited_policy;
+static struct sched_param inherited_param;
+
+void vcpus_set_inherited_sched(int policy, const struct sched_param *param)
+{
+    inherited_explicit = true;
+    inherited_policy = policy;
+    inherited_param = *param;
+}
+
 static bool apply_thread_attrs(struct vcpu *v, pthread_attr_t *attr)
 {
     const struct cpu_spec *c = &v->vm->spec->cpus[v->index];
@@ -266,6 +279,10 @@ static bool apply_thread_attrs(struct vcpu *v, pthread_attr_t *attr)
         pthread_attr_setinheritsched(attr, PTHREAD_EXPLICIT_SCHED);
         pthread_attr_setschedpolicy(attr, policy);
         pthread_attr_setschedparam(attr, &sp);
+    } else if (inherited_explicit) {
+        pthread_attr_setinheritsched(attr, PTHREAD_EXPLICIT_SCHED);
+        pthread_attr_setschedpolicy(attr, inherited_policy);
+        pthread_attr_setschedparam(attr, &inherited_param);
     }
     return true;
 }

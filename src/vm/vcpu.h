@@ -3,12 +3,16 @@
 #ifndef KQVM_VM_VCPU_H
 #define KQVM_VM_VCPU_H
 
+#include <sched.h>
 #include <stdbool.h>
 
 struct vm;
 
 bool vcpus_create(struct vm *vm); /* KVM vCPUs, before the boot state is set */
 bool vcpus_start(struct vm *vm);  /* the threads */
+/* The scheduling a vCPU thread without `sched` gets, when kqvm's main thread
+ * no longer has it (a vdev's `sched` raised the event thread). */
+void vcpus_set_inherited_sched(int policy, const struct sched_param *param);
 /* Make every vCPU leave KVM_RUN now (immediate_exit plus a signal). */
 void vcpus_kick(struct vm *vm);
 /* Stop and join the vCPU threads (their counters stay readable). */

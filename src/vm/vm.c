@@ -379,15 +379,16 @@ static bool create_irq_backend(struct vm *vm)
 /* The interrupt table: every controller pin that saw traffic. */
 void vm_print_irq_stats(struct vm *vm)
 {
-    struct irq_chip *chips[16];
+    struct irq_chip **chips = calloc(vm->nvdevs + 1, sizeof(*chips));
     unsigned n = 0;
     struct irq_chip *kchip = irq_backend_kernel_chip(vm->irqb);
-    if (kchip)
+    if (chips && kchip)
         chips[n++] = kchip;
-    for (unsigned i = 0; !kchip && i < vm->nvdevs && n < 16; i++)
+    for (unsigned i = 0; chips && !kchip && i < vm->nvdevs; i++)
         if (vm->vdevs[i].ctx.chip)
             chips[n++] = vm->vdevs[i].ctx.chip;
     irq_stats_print(vm->spec, chips, n);
+    free(chips);
     pass_irq_report(vm->pass);
 }
 
@@ -465,11 +466,49 @@ static int open_signals(void)
     return signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 }
 
+/* `sched PRIO` of the UARTs: the priority of the thread that reads host
+ * input, which in kqvm is the event thread (it also runs the device timers).
+ * With several, the highest. False (logged) when the host refuses it. */
+static bool raise_event_thread(const struct vm_spec *spec)
+{
+    const struct vdev_spec *top = NULL;
+    uint64_t prio = 0;
+    for (unsigned i = 0; i < spec->nvdevs; i++) {
+        const struct vdev_spec *v = &spec->vdevs[i];
+        bool common;
+        unsigned idx;
+        if (vdev_option_find(v->type, "sched", &common, &idx) && !common && v->opts[idx].set &&
+            v->opts[idx].u > prio) {
+            prio = v->opts[idx].u;
+            top = v;
+        }
+    }
+    if (!top)
+        return true;
+    int policy;
+    struct sched_param orig, sp = { .sched_priority = (int)prio };
+    pthread_getschedparam(pthread_self(), &policy, &orig);
+    int e = pthread_setschedparam(pthread_self(), SCHED_RR, &sp);
+    if (e) {
+        log_error("vdev %s sched %llu (%s): the event thread cannot run at SCHED_RR %llu: %s%s",
+                  top->type->name, (unsigned long long)prio, srcloc_str(&top->at),
+                  (unsigned long long)prio, strerror(e),
+                  e == EPERM ? " (needs CAP_SYS_NICE or a high enough RLIMIT_RTPRIO)" : "");
+        return false;
+    }
+    vcpus_set_inherited_sched(policy, &orig);
+    log_info("event thread (host input, device timers) at SCHED_RR %llu, for vdev %s",
+             (unsigned long long)prio, top->type->name);
+    return true;
+}
+
 int vm_main(const struct vm_spec *spec)
 {
     log_setup(spec->system, spec->loggers, spec->nloggers);
     if (!check_runnable(spec))
         return KQVM_EXIT_CONFIG;
+    if (!raise_event_thread(spec))
+        return KQVM_EXIT_HOST_ERROR;
     if (spec->nloads == 0) {
         log_error("nothing to run: the configuration loads no guest image (load FILE)");
         return KQVM_EXIT_CONFIG;

@@ -318,6 +318,24 @@ static void test_pass_intr_sources(void **state)
                    "t.qvmconf:2:24: error: UIO device 70000 is out of range (0 to 65535)\n");
 }
 
+/* The first ioapic's ISA lines are the 8259's too: one user per pair (but
+ * for the HPET's legacy replacement of the PIT and the RTC). */
+static void test_isa_line_pairs(void **state)
+{
+    (void)state;
+    assert_refuses("vdev ioapic name a\nvdev 8259 loc 0x20\nvdev timer8254 intr a:0\n"
+                   "vdev mc146818 intr 8259:0",
+                   "t.qvmconf:4:20: error: 8259:0 and a:0 are one ISA line (kqvm wires the first "
+                   "ioapic's lines 0-15 to the 8259's, as on a PC; line 0), already used by vdev "
+                   "timer8254 at t.qvmconf:3:21\n");
+    assert_accepts("vdev ioapic name a\nvdev 8259 loc 0x20\nvdev timer8254 intr 8259:0\n"
+                   "vdev hpet intr a:0");
+    /* a second ioapic's lines and line 16 up are no ISA lines */
+    assert_accepts("vdev ioapic name a\nvdev ioapic name b loc 0xfec01000\nvdev 8259 loc 0x20\n"
+                   "vdev timer8254 intr b:0\nvdev mc146818 intr 8259:0\n"
+                   "vdev ser8250 intr a:17");
+}
+
 /* =uio:N[/MAP] maps a UIO device's memory */
 static void test_pass_loc_uio(void **state)
 {
@@ -431,6 +449,7 @@ int main(void)
         cmocka_unit_test(test_reserved_lines),
         cmocka_unit_test(test_pass_intr_sources),
         cmocka_unit_test(test_pass_loc_uio),
+        cmocka_unit_test(test_isa_line_pairs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
