@@ -136,14 +136,15 @@ static bool set_in(struct hostdev *h, int fd, const char *what)
     return true;
 }
 
-static bool open_one(struct hostdev *h, const struct optval *o)
+/* explicit_input: another hostdev of the same vdev is its input. */
+static bool open_one(struct hostdev *h, const struct optval *o, bool explicit_input)
 {
     const char *path = o->hostdev.path;
     if (o->hostdev.to_stdout) {
         if (!add_out(h, STDOUT_FILENO))
             return false;
-        /* "and stdin when it is a terminal" */
-        if (!stdin_taken && isatty(STDIN_FILENO)) {
+        /* "and stdin when it is a terminal", unless the vdev has its own input */
+        if (!explicit_input && !stdin_taken && isatty(STDIN_FILENO)) {
             stdin_taken = true;
             if (terminal_make_raw() && set_in(h, STDIN_FILENO, "the terminal")) {
                 h->in_tty_stdin = true;
@@ -195,8 +196,11 @@ struct hostdev *hostdev_open(const char *owner, const struct optval *opts)
         return NULL;
     h->owner = owner;
     h->in_fd = -1;
+    bool explicit_input = false;
+    for (const struct optval *o = opts; o && o->set; o = o->next)
+        explicit_input |= !o->hostdev.to_stdout && o->hostdev.dir != HOSTDEV_OUT;
     for (const struct optval *o = opts; o && o->set; o = o->next) {
-        if (!open_one(h, o)) {
+        if (!open_one(h, o, explicit_input)) {
             hostdev_close(h);
             return NULL;
         }
