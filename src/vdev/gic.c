@@ -698,7 +698,21 @@ static void gic_timer(void *arg, unsigned cpu, unsigned intid, bool level)
     pthread_mutex_unlock(&g->lock);
 }
 
-static const struct irq_chip_ops gic_chip_ops = { .set_pin = gic_set_pin };
+/* A level-triggered SPI ends with a deactivation kqvm sees (irq_pin_eoi);
+ * an edge-triggered one is latched, and its device need not wait. */
+static bool gic_expects_eoi(void *dev, unsigned pin)
+{
+    struct gic *g = dev;
+    if (pin < GIC_FIRST_SPI || pin >= GIC_INTIDS)
+        return false;
+    pthread_mutex_lock(&g->lock);
+    bool level = !bit(g->edge, pin);
+    pthread_mutex_unlock(&g->lock);
+    return level;
+}
+
+static const struct irq_chip_ops gic_chip_ops = { .set_pin = gic_set_pin,
+                                                  .expects_eoi = gic_expects_eoi };
 
 static void gic_destroy(void *dev)
 {
