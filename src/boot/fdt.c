@@ -13,12 +13,13 @@
 #include <unistd.h>
 
 /* interrupt specifier: <type number flags> */
-#define GIC_FDT_SPI         0
-#define GIC_FDT_PPI         1
-#define IRQ_TYPE_LEVEL_HIGH 4
-#define APB_CLOCK_HZ        24000000u
-#define PHANDLE_GIC         1
-#define PHANDLE_CLK         2
+#define GIC_FDT_SPI          0
+#define GIC_FDT_PPI          1
+#define IRQ_TYPE_EDGE_RISING 1
+#define IRQ_TYPE_LEVEL_HIGH  4
+#define APB_CLOCK_HZ         24000000u
+#define PHANDLE_GIC          1
+#define PHANDLE_CLK          2
 
 extern const struct vdev_type vdev_pl011, vdev_ser8250;
 
@@ -238,6 +239,42 @@ static void node_uarts(struct fdtw *w, const struct vm_spec *spec, char *console
     }
 }
 
+/* Each pass entry with a memory region or an SPI: a node the guest's driver
+ * finds by compatible "kqvm,pass" (Linux binds none by itself; uio_pdrv_genirq
+ * can take it with of_id=kqvm,pass). Its interrupt is level-high, as kqvm
+ * forwards it: asserted until the guest's EOI, and the host source masked
+ * until then. With the `u` attribute kqvm pulses the line and unmasks at
+ * once, an edge: rising. */
+static void node_passes(struct fdtw *w, const struct vm_spec *spec)
+{
+    for (unsigned i = 0; i < spec->npasses; i++) {
+        const struct pass_spec *p = &spec->passes[i];
+        bool mem = p->has_loc && p->loc.space == LOC_MEM;
+        bool spi = p->has_intr && p->intr.line >= GIC_FIRST_SPI;
+        if (!mem && !spi)
+            continue;
+        char name[32];
+        if (mem) {
+            begin_node(w, "pass", p->loc.addr, true);
+        } else {
+            snprintf(name, sizeof(name), "pass-%u", i);
+            begin_node(w, name, 0, false);
+        }
+        prop_str(w, "compatible", "kqvm,pass");
+        if (mem) {
+            uint64_t reg[] = { p->loc.addr, p->length };
+            prop_reg(w, reg, 1);
+        }
+        if (spi) {
+            uint32_t irq[3] = { GIC_FDT_SPI, p->intr.line - GIC_FIRST_SPI,
+                                p->intr_attr & PASS_INTR_UNMASK ? IRQ_TYPE_EDGE_RISING
+                                                                : IRQ_TYPE_LEVEL_HIGH };
+            prop_cells(w, "interrupts", irq, 3);
+        }
+        end_node(w);
+    }
+}
+
 bool fdt_generate(const struct vm_spec *spec, const struct fdt_boot *b, void *buf, size_t size)
 {
     const struct gic_layout *g = gic_layout(spec);
@@ -282,6 +319,7 @@ bool fdt_generate(const struct vm_spec *spec, const struct fdt_boot *b, void *bu
     node_cpus(&w, spec);
     node_gic(&w, spec, g);
     node_timer(&w, spec, g);
+    node_passes(&w, spec);
     chk(&w, fdt_end_node(buf));
     chk(&w, fdt_finish(buf));
     if (w.err) {

@@ -26,7 +26,8 @@ struct fdt_boot {
 
 /* The device tree for spec into buf (size bytes): memory, cpus (PSCI), the
  * GIC at its configured addresses, the timer, pl011 and memory-mapped ser8250
- * UARTs with their SPIs, chosen (bootargs, initrd, stdout-path). Returns false
+ * UARTs with their SPIs, a "kqvm,pass" node per pass entry with a memory
+ * region or an SPI, chosen (bootargs, initrd, stdout-path). Returns false
  * after logging why. */
 bool fdt_generate(const struct vm_spec *spec, const struct fdt_boot *b, void *buf, size_t size);
 /* The MPIDR affinity KVM gives vCPU index (the cpu node's reg, PSCI's target). */

@@ -165,7 +165,11 @@ static void kernel_set_pin(void *dev, unsigned pin, bool level)
 
 /* The vGIC asks for an EOI maintenance interrupt, and so reports the EOI
  * through the resample irqfd, for level-triggered SPIs; kqvm's forwarded
- * interrupts are level on arm64 (the FDT says so). */
+ * interrupts are level on arm64 (the FDT says so). How the guest configured
+ * the SPI cannot be asked: KVM reads the vGIC's registers for user space
+ * only while no vCPU is in KVM_RUN (EBUSY otherwise). A guest that makes a
+ * forwarded SPI edge-triggered against its FDT therefore gets one interrupt
+ * and no EOI; `pass intr ...,u` is the edge form (docs/arm64.md). */
 static bool kernel_expects_eoi(void *dev, unsigned pin)
 {
     (void)dev;
