@@ -20,8 +20,14 @@ static void users_of(const struct vm_spec *spec, const char *chip, unsigned pin,
             continue;
         off += (size_t)snprintf(buf + off, size - off, "%s%s", off ? "+" : "", a->user);
     }
-    if (!buf[0])
+    if (buf[0])
+        return;
+    if (spec->arch != ARCH_ARM64)
         snprintf(buf, size, "(ISA line %u of the first ioapic)", pin);
+    else if (pin == 27 || pin == 30) /* arm64 pins are INTIDs; KVM's timers raise these */
+        snprintf(buf, size, "(the vCPUs' %s timer)", pin == 27 ? "virtual" : "physical");
+    else
+        snprintf(buf, size, "(%s)", pin < 16 ? "SGI" : pin < 32 ? "PPI" : "SPI");
 }
 
 void irq_stats_print(const struct vm_spec *spec, struct irq_chip *const *chips, unsigned n)
