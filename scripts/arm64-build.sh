@@ -1,5 +1,6 @@
 #!/bin/sh
-# The arm64 cross build: kqvm (static) and the arm64 test guests, under
+# The arm64 cross build: kqvm and the pass-through tests' device model
+# (tests/pass/passmodel.c), both static, and the arm64 test guests, under
 # build/arm64/. Installs the cross compiler when it is missing (Debian's
 # gcc-aarch64-linux-gnu, libc6-dev-arm64-cross) and unpacks libfdt-dev:arm64
 # (apt-get download; nothing of arm64 is installed on the host).
@@ -37,6 +38,6 @@ if ! [ -f "$sysroot/usr/include/libfdt.h" ]; then
     dpkg-deb -x "$dl"/libfdt-dev_*.deb "$sysroot" || unavailable "cannot unpack libfdt-dev:arm64"
     rm -rf "$dl"
 fi
-[ $# -gt 0 ] || set -- "$out/kqvm.static" arm64-guests
+[ $# -gt 0 ] || set -- "$out/kqvm.static" "$out/passmodel.static" arm64-guests
 exec make --no-print-directory BUILD="$out" CC=aarch64-linux-gnu-gcc AR=aarch64-linux-gnu-ar \
     FDT_CPPFLAGS="-I$sysroot/usr/include" FDT_LDFLAGS="-L$sysroot/usr/lib/aarch64-linux-gnu" "$@"

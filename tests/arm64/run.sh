@@ -42,6 +42,7 @@ run_all() {
     rm -rf "$stage"
     mkdir -p "$stage/tests" "$stage/build"
     cp build/arm64/kqvm.static "$stage/kqvm"
+    cp build/arm64/passmodel.static "$stage/passmodel" # the pass*.qvmconf run-with
     cp tests/guest/suite.sh "$stage/"
     cp -r tests/arm64 "$stage/tests/"
     cp -r build/arm64/guests-arm64 "$stage/build/"
