@@ -24,6 +24,8 @@
 #include "test.h"
 #include "tsc.h"
 
+#include "latency.h"
+
 #define MAX_SAMPLES 8192
 
 static struct irqt t;
@@ -41,19 +43,6 @@ static void handler(void *arg, struct idt_frame *f)
     n = k + 1;
     if (k + 1 == limit)
         irqt_stop(&t);
-}
-
-static void sort(uint64_t *v, unsigned len)
-{
-    for (unsigned i = 1; i < len; i++) { /* insertion sort: a few thousand values */
-        uint64_t x = v[i];
-        unsigned j = i;
-        while (j && v[j - 1] > x) {
-            v[j] = v[j - 1];
-            j--;
-        }
-        v[j] = x;
-    }
 }
 
 static uint64_t arg(const struct kqvm_boot_info *bi, const char *key, uint64_t dflt, uint64_t lo,
@@ -112,7 +101,7 @@ static void bench_oneshot(uint64_t khz, uint64_t shots, uint64_t delay_us)
         uint64_t due = start + delay_tsc;
         late[k] = stamp[k] > due ? stamp[k] - due : 0;
     }
-    sort(late, (unsigned)shots);
+    sort_u64(late, (unsigned)shots);
     kprintf("bench_irq: oneshot %lu delay %lu us late_us p50 %lu p99 %lu max %lu\n", shots,
             delay_us, late[shots / 2] * 1000 / khz, late[shots * 99 / 100] * 1000 / khz,
             late[shots - 1] * 1000 / khz);

@@ -35,6 +35,8 @@
 #include "test.h"
 #include "tsc.h"
 
+#include "latency.h"
+
 #define MAX_EXTRA 2
 #define MAX_STAMPS 4096
 
@@ -69,13 +71,7 @@ static uint64_t median_gap(unsigned n)
     for (unsigned i = 0; i + 1 < n; i++)
         stamp[i] = stamp[i + 1] - stamp[i];
     n--;
-    for (unsigned i = 1; i < n; i++) { /* insertion sort: a few hundred values */
-        uint64_t x = stamp[i];
-        unsigned j = i;
-        for (; j && stamp[j - 1] > x; j--)
-            stamp[j] = stamp[j - 1];
-        stamp[j] = x;
-    }
+    sort_u64(stamp, n);
     return n ? stamp[n / 2] : 0;
 }
 
