@@ -8,21 +8,15 @@
  * trigger=level|edge (how the guest programs the pin, default level),
  * rounds=N (basic, default 50), storm_ms=N (storm, default 1500).
  *
- *   basic   rounds commands: each makes the model compute and interrupt;
- *           the handler sees the result. Then 512 words through the slot
- *           page (the model checks them at the end) and a value through the
- *           trapped half page (the model echoes it, inverted).
- *           PASS pass.id, pass.basic, pass.trap; KQVM-PASS traps <n> (the
- *           trapped accesses the guest made, to compare with exit-stats).
+ *   basic   rounds commands, each answered by the model's interrupt; the
+ *           slot page and the trapped half page (tests/pass/passdriver.h).
+ *           PASS pass.id, pass.basic, pass.trap; KQVM-PASS traps <n>.
  *   storm   asks the model to raise interrupts without pause for storm_ms
  *           while the guest computes; the computation must finish and the
  *           handler run. KQVM-PASS storm irqs <n> work <units>.
  *           PASS pass.storm.progress, pass.storm.irqs.
- *   crash   boot 1 takes an interrupt and, in its handler, before the EOI,
- *           asks the model for another and resets the machine: a source
- *           masked in flight with one more pending. Boot 2 (kqvm restarted
- *           the VM) must see nothing stale in 200 ms, then exactly the
- *           interrupt it asks for. PASS pass.crash.clean, pass.crash.fires.
+ *   crash   a reset while a forwarded interrupt is in flight
+ *           (passdriver.h). PASS pass.crash.clean, pass.crash.fires.
  *   edu     QEMU's edu PCI device (its BAR0 passed through at the same
  *           address, its INTx through UIO): identification and liveness
  *           registers, then rounds factorials, each ending with the device's
@@ -31,10 +25,11 @@
  *   io      the host's CMOS NVRAM through passed-through ports 0x70-0x71:
  *           byte 0x38 written and read back twice, last 0x5a (the test's
  *           wrapper reads it on the host afterwards). PASS pass.io.
- *   latency for `make bench`: rounds times, the guest asks the model for one
- *           interrupt (a register write, no exit) and sleeps; the handler
- *           reads the TSC. tsc_khz=K gives the TSC's frequency.
- *           bench_pass: rounds N late_us p50 A p99 B max C */
+ *   latency for `make bench` (passdriver.h), timed with the TSC; tsc_khz=K
+ *           gives its frequency. bench_pass: rounds N late_us p50 A p99 B max C
+ *
+ * The shared half of the driver is tests/pass/passdriver.h (the arm64 one is
+ * guests/arm64/test_pass.c). */
 #include "acpi.h"
 #include "cmdline.h"
 #include "io.h"
@@ -56,9 +51,6 @@
 static volatile uint32_t *const regs = (volatile uint32_t *)(uintptr_t)PASSMODEL_BASE;
 static struct ioapic io;
 static unsigned pin = 10;
-static volatile unsigned irqs;
-static volatile uint32_t seen_done;
-static volatile int reset_in_handler;
 static volatile int edu_mode;
 
 /* QEMU's edu device (docs/specs/edu.rst in QEMU) */
@@ -81,36 +73,27 @@ static void set_reg(unsigned off, uint32_t v)
     regs[off / 4] = v;
 }
 
-/* Ask the model for op(arg); returns the command's sequence number. */
-static uint32_t command(uint32_t op, uint32_t arg)
-{
-    uint32_t seq = reg(PM_CMD_SEQ) + 1;
-    set_reg(PM_OP, op);
-    set_reg(PM_ARG, arg);
-    __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    set_reg(PM_CMD_SEQ, seq); /* the model polls this */
-    return seq;
-}
-
-static volatile uint64_t handled_at;
+#define pd_read reg
+#define pd_write set_reg
+#define pd_now rdtsc
+#define pd_deadline_us tsc_deadline_us
+#include "../tests/pass/passdriver.h"
 
 static void handler(void *arg, struct idt_frame *f)
 {
     (void)arg;
     (void)f;
-    handled_at = rdtsc();
-    irqs++;
     if (edu_mode) { /* level-triggered: quiet the device before the EOI */
+        pd_irqs++;
         set_reg(EDU_IRQ_ACK, reg(EDU_IRQ_STATUS));
         return;
     }
-    seen_done = reg(PM_DONE_SEQ);
-    if (reset_in_handler) {
-        command(PM_OP_FIRE, 0); /* one more, while this one is not ended */
-        while (reg(PM_DONE_SEQ) != reg(PM_CMD_SEQ))
-            ; /* the model took it */
-        power_reset();
-    }
+    pd_on_interrupt();
+}
+
+static void pd_reset(void)
+{
+    power_reset();
 }
 
 /* Sleep (interrupts on) until cond() or the deadline; returns cond(). */
@@ -127,12 +110,19 @@ static unsigned wanted_irqs;
 
 static int command_done(void)
 {
-    return irqs >= wanted_irqs && seen_done == wanted_seq;
+    return pd_irqs >= wanted_irqs && pd_seen_done == wanted_seq;
 }
 
 static int irqs_reached(void)
 {
-    return irqs >= wanted_irqs;
+    return pd_irqs >= wanted_irqs;
+}
+
+static bool pd_wait(unsigned irqs, uint32_t seq, uint64_t timeout_us)
+{
+    wanted_irqs = irqs;
+    wanted_seq = seq;
+    return wait_for(seq ? command_done : irqs_reached, tsc_deadline_us(timeout_us));
 }
 
 static void setup(const struct kqvm_boot_info *bi, int level)
@@ -153,87 +143,28 @@ static void setup(const struct kqvm_boot_info *bi, int level)
     ioapic_set_rte(&io, pin, ioapic_rte(VECTOR, level, 0, 0, lapic_id()));
 }
 
-static void test_basic(uint64_t rounds)
-{
-    unsigned good = 0;
-    for (uint64_t i = 0; i < rounds; i++) {
-        uint32_t arg = (uint32_t)(i * 7919 + 13);
-        wanted_irqs = irqs + 1;
-        wanted_seq = command(PM_OP_COMPUTE, arg);
-        if (!wait_for(command_done, tsc_deadline_us(5000000))) {
-            TEST_FAIL("pass.basic", "round %lu: no interrupt for command %u in 5 s (irqs %u, "
-                      "done %u)", i, wanted_seq, irqs, reg(PM_DONE_SEQ));
-            return;
-        }
-        good += reg(PM_RESULT) == arg * 3 + 1;
-    }
-    TEST_CHECK("pass.basic", good == rounds, "%u of %lu results right", good, rounds);
-
-    /* the slot page: plain memory, no exits */
-    for (unsigned i = 0; i < PM_SLOT_WORDS; i++)
-        set_reg(PM_SLOT + 4 * i, PM_SLOT_PATTERN(i));
-    /* the trapped half page: each access exits; the model echoes */
-    unsigned traps = 0;
-    uint32_t v = 0x5a5aa5a5;
-    set_reg(PM_TRAP_IN, v);
-    traps++;
-    uint64_t deadline = tsc_deadline_us(5000000);
-    uint32_t out;
-    do {
-        out = reg(PM_TRAP_OUT);
-        traps++;
-    } while (out != ~v && rdtsc() < deadline);
-    TEST_CHECK("pass.trap", out == ~v, "wrote 0x%x through the trapped page, read back 0x%x "
-               "(expected 0x%x)", v, out, ~v);
-    kprintf("KQVM-PASS traps %u\n", traps);
-}
-
 static volatile uint64_t work_sink;
 
 static void test_storm(uint64_t storm_ms)
 {
-    wanted_irqs = irqs + 1;
-    wanted_seq = command(PM_OP_STORM, (uint32_t)storm_ms);
+    wanted_irqs = pd_irqs + 1;
+    wanted_seq = pd_command(PM_OP_STORM, (uint32_t)storm_ms);
     /* compute while the storm lasts: the guest must make progress */
     uint64_t units = 0, x = 1;
     uint64_t deadline = tsc_deadline_us((storm_ms + 10000) * 1000);
     __asm__ volatile("sti");
-    while (seen_done != wanted_seq && rdtsc() < deadline) {
+    while (pd_seen_done != wanted_seq && rdtsc() < deadline) {
         for (unsigned i = 0; i < 10000; i++)
             x = x * 6364136223846793005ull + 1442695040888963407ull;
         units++;
     }
     __asm__ volatile("cli");
     work_sink = x;
-    kprintf("KQVM-PASS storm irqs %u work %lu\n", irqs, units);
-    TEST_CHECK("pass.storm.progress", seen_done == wanted_seq && units > 0,
+    kprintf("KQVM-PASS storm irqs %u work %lu\n", pd_irqs, units);
+    TEST_CHECK("pass.storm.progress", pd_seen_done == wanted_seq && units > 0,
                "the storm did not end within %lu ms of its %lu ms (work %lu)", storm_ms + 10000,
                storm_ms, units);
-    TEST_CHECK("pass.storm.irqs", irqs > 0, "no interrupt in the storm");
-}
-
-static void test_crash(void)
-{
-    uint32_t boots = reg(PM_BOOTS) + 1;
-    set_reg(PM_BOOTS, boots);
-    kprintf("test_pass: boot %u\n", boots);
-    if (boots == 1) {
-        reset_in_handler = 1;
-        wanted_irqs = 1;
-        command(PM_OP_FIRE, 0);
-        wait_for(irqs_reached, tsc_deadline_us(5000000));
-        TEST_FAIL("pass.crash", "boot 1: no interrupt in 5 s, or the reset did nothing");
-        TEST_DONE();
-    }
-    /* boot 2: nothing from before the reset */
-    wanted_irqs = 1;
-    wait_for(irqs_reached, tsc_deadline_us(200000));
-    TEST_CHECK("pass.crash.clean", irqs == 0, "%u stale interrupt(s) after the restart", irqs);
-    wanted_irqs = irqs + 1;
-    wanted_seq = command(PM_OP_FIRE, 0);
-    int ok = wait_for(command_done, tsc_deadline_us(5000000));
-    TEST_CHECK("pass.crash.fires", ok, "the source stayed masked after the restart (irqs %u)",
-               irqs);
+    TEST_CHECK("pass.storm.irqs", pd_irqs > 0, "no interrupt in the storm");
 }
 
 static void test_edu(uint64_t rounds)
@@ -246,50 +177,16 @@ static void test_edu(uint64_t rounds)
     unsigned good = 0;
     for (uint64_t i = 0; i < rounds; i++) {
         uint32_t n = (uint32_t)(i % 10);
-        wanted_irqs = irqs + 1;
+        unsigned want = pd_irqs + 1;
         set_reg(EDU_STATUS, EDU_STATUS_IRQ_FACT);
         set_reg(EDU_FACT, n);
-        if (!wait_for(irqs_reached, tsc_deadline_us(5000000))) {
+        if (!pd_wait(want, 0, 5000000)) {
             TEST_FAIL("pass.edu.irq", "round %lu: no interrupt in 5 s", i);
             return;
         }
         good += reg(EDU_FACT) == fact[n];
     }
     TEST_CHECK("pass.edu.irq", good == rounds, "%u of %lu factorials right", good, rounds);
-}
-
-static void sort_u64(uint64_t *v, unsigned n)
-{
-    for (unsigned i = 1; i < n; i++) {
-        uint64_t x = v[i];
-        unsigned j = i;
-        for (; j && v[j - 1] > x; j--)
-            v[j] = v[j - 1];
-        v[j] = x;
-    }
-}
-
-static void bench_latency(uint64_t rounds, uint64_t khz)
-{
-    static uint64_t late[4096];
-    if (rounds > 4096 || !khz) {
-        TEST_FAIL("pass.latency", "rounds=%lu (at most 4096) and tsc_khz= are needed", rounds);
-        return;
-    }
-    for (uint64_t i = 0; i < rounds; i++) {
-        wanted_irqs = irqs + 1;
-        uint64_t t0 = rdtsc();
-        command(PM_OP_FIRE, 0);
-        if (!wait_for(irqs_reached, tsc_deadline_us(5000000))) {
-            TEST_FAIL("pass.latency", "round %lu: no interrupt in 5 s", i);
-            return;
-        }
-        late[i] = handled_at - t0;
-    }
-    sort_u64(late, (unsigned)rounds);
-    kprintf("bench_pass: rounds %lu late_us p50 %lu p99 %lu max %lu\n", rounds,
-            late[rounds / 2] * 1000 / khz, late[rounds * 99 / 100] * 1000 / khz,
-            late[rounds - 1] * 1000 / khz);
 }
 
 static void test_io(void)
@@ -335,7 +232,7 @@ void kmain(const struct kqvm_boot_info *bi)
         setup(bi, level);
         test_edu(rounds);
         ioapic_mask(&io, pin);
-        kprintf("KQVM-IRQ pass %u\n", irqs);
+        kprintf("KQVM-IRQ pass %u\n", pd_irqs);
         TEST_DONE();
     }
     if (reg(PM_ID) != PASSMODEL_ID) {
@@ -345,19 +242,19 @@ void kmain(const struct kqvm_boot_info *bi)
     TEST_PASS("pass.id");
     setup(bi, level);
     if (t == 0) {
-        test_basic(rounds);
+        pd_test_basic((unsigned)rounds);
     } else if (t == 5) {
         uint64_t khz = 0;
         cmdline_u64(bi, "tsc_khz", &khz);
-        bench_latency(rounds, khz);
+        pd_bench_latency((unsigned)rounds, khz);
     } else if (t == 1) {
         uint64_t ms = 1500;
         cmdline_u64(bi, "storm_ms", &ms);
         test_storm(ms);
     } else {
-        test_crash();
+        pd_test_crash();
     }
     ioapic_mask(&io, pin);
-    kprintf("KQVM-IRQ pass %u\n", irqs);
+    kprintf("KQVM-IRQ pass %u\n", pd_irqs);
     TEST_DONE();
 }
