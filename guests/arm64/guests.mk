@@ -8,7 +8,7 @@
 ARM64_GUEST_SRC := guests/arm64
 ARM64_GUEST_OUT := $(BUILD)/guests-arm64
 ARM64_GUEST_CC ?= aarch64-linux-gnu-gcc
-ARM64_GUEST_NAMES := test_pl011 test_timer test_spi test_psci
+ARM64_GUEST_NAMES := test_pl011 test_timer test_spi test_psci test_pass
 ARM64_GUEST_ELFS := $(ARM64_GUEST_NAMES:%=$(ARM64_GUEST_OUT)/%.elf)
 ARM64_GUEST_CFLAGS := -std=gnu11 -ffreestanding -fno-pic -fno-pie -nostdlib -mgeneral-regs-only \
                       -mstrict-align -fno-stack-protector -fno-asynchronous-unwind-tables -O2 -g \
@@ -17,6 +17,7 @@ ARM64_GUEST_LDFLAGS := -static -nostdlib -no-pie -Wl,--build-id=none -Wl,--no-wa
                        -T $(ARM64_GUEST_SRC)/kit/guest.ld
 ARM64_GUEST_KIT := $(ARM64_GUEST_SRC)/kit/start.S $(ARM64_GUEST_SRC)/kit/kit.c
 ARM64_GUEST_DEPS := $(ARM64_GUEST_KIT) $(wildcard $(ARM64_GUEST_SRC)/kit/*.h $(ARM64_GUEST_SRC)/*.h) \
+                    guests/latency.h tests/pass/passmodel.h tests/pass/passdriver.h \
                     $(ARM64_GUEST_SRC)/kit/guest.ld $(ARM64_GUEST_SRC)/guests.mk
 
 arm64-guests: $(ARM64_GUEST_ELFS)
