@@ -49,6 +49,8 @@ struct guest_loc {
     enum loc_space space;
     uint64_t addr; /* LOC_MEM, LOC_IO */
     uint8_t bus, dev, fn;
+    bool has_domain; /* LOC_PCI_BDF written as Linux names it, DOMAIN:BUS:DEV.FUNC */
+    uint16_t domain;
     uint16_t vid, did;
     uint32_t index;
 };

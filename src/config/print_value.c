@@ -170,6 +170,8 @@ const char *pass_irq_text(struct arena *a, const struct pass_spec *p)
     case PASS_IRQ_UIO:
         return arena_printf(a, "uio:%u", p->irq_uio);
     case PASS_IRQ_VFIO:
+        if (!p->irq_device)
+            return "the device's INTx (VFIO)";
         return arena_printf(a, "vfio:%s/%u", p->irq_device, p->irq_index);
     case PASS_IRQ_EVENTFD:
         return arena_printf(a, "eventfd:%d", p->irq_fd);

@@ -12,6 +12,12 @@ static const struct source implicit_source = { .name = "<implicit>", .dir = "." 
 #define PCI_CF8_PORT 0xcf8
 #define ARM64_ECAM_BASE UINT64_C(0x3f000000)
 #define ECAM_BUS_SIZE UINT64_C(0x100000)
+/* x86: the PCI windows where BARs are placed: the 512 MiB below the usual
+ * MMCONFIG base (0xe0000000), and the top quarter of I/O space. */
+#define X86_PCI_MMIO_BASE UINT64_C(0xc0000000)
+#define X86_PCI_MMIO_SIZE UINT64_C(0x20000000)
+#define X86_PCI_IO_BASE 0xc000u
+#define X86_PCI_IO_SIZE 0x4000u
 #define LAPIC_BASE UINT64_C(0xfee00000)
 /* KVM on Intel needs three pages for the real-mode TSS and one for the
  * identity map (KVM_SET_TSS_ADDR, KVM_SET_IDENTITY_MAP_ADDR), where QEMU puts them. */
@@ -121,16 +127,20 @@ static void add_region(struct resolver *r, const struct region *g)
     vm->map[vm->nmap++] = *g;
 }
 
+static bool any_pci_pass(const struct vm_spec *vm)
+{
+    for (unsigned i = 0; i < vm->npasses; i++)
+        if (pass_is_pci(&vm->passes[i]))
+            return true;
+    return false;
+}
+
 static bool any_pci(const struct vm_spec *vm)
 {
     for (unsigned i = 0; i < vm->nvdevs; i++)
         if (vm->vdevs[i].pci)
             return true;
-    for (unsigned i = 0; i < vm->npasses; i++)
-        if (vm->passes[i].has_loc && (vm->passes[i].loc.space == LOC_PCI_BDF ||
-                                      vm->passes[i].loc.space == LOC_PCI_ID))
-            return true;
-    return false;
+    return any_pci_pass(vm);
 }
 
 static const char *range_text(struct arena *a, const struct region *g)
@@ -171,6 +181,20 @@ void resolve_memory_map(struct resolver *r)
             add_region(r, &(struct region){ .space = SPACE_MEM, .base = ARM64_ECAM_BASE,
                                             .length = ECAM_BUS_SIZE, .kind = REGION_IMPLICIT,
                                             .owner = "PCI ECAM (bus 0)", .at = implicit });
+    }
+    /* the BAR windows: only for what has BARs when the VM runs (VFIO devices;
+     * the PCI vdevs have no model yet) */
+    if (any_pci_pass(vm) && vm->arch == ARCH_X86_64) {
+        vm->pci = (struct pci_window_spec){ .present = true, .mmio_base = X86_PCI_MMIO_BASE,
+                                            .mmio_size = X86_PCI_MMIO_SIZE,
+                                            .io_base = X86_PCI_IO_BASE,
+                                            .io_size = X86_PCI_IO_SIZE };
+        add_region(r, &(struct region){ .space = SPACE_MEM, .base = vm->pci.mmio_base,
+                                        .length = vm->pci.mmio_size, .kind = REGION_IMPLICIT,
+                                        .owner = "PCI memory window (BARs)", .at = implicit });
+        add_region(r, &(struct region){ .space = SPACE_IO, .base = vm->pci.io_base,
+                                        .length = vm->pci.io_size, .kind = REGION_IMPLICIT,
+                                        .owner = "PCI I/O window (BARs)", .at = implicit });
     }
     for (unsigned i = 0; i < vm->nmem; i++) {
         const struct mem_spec *m = &vm->mem[i];

@@ -221,6 +221,11 @@ static bool pass_loc(struct resolver *r, const struct token *t, struct pass_spec
     if (!pass_flags_check(r, t, flags.flags))
         return false;
     p->flags = flags.flags;
+    if (p->loc.space == LOC_PCI_BDF && p->loc.has_domain) {
+        resolver_error(r, &t->loc, "pass loc: the guest side is a slot on kqvm's bus, "
+                       "pci:0:DEV[.FUNC]; pci:DOMAIN:BUS:DEV.FUNC names a host device (=HOST)");
+        return false;
+    }
     if (p->loc.space == LOC_PCI_BDF && p->loc.bus != 0) {
         resolver_error(r, &t->loc, "pass loc: the guest PCI bus must be 0 (kqvm has one bus)");
         return false;
@@ -289,7 +294,8 @@ static bool pass_irq_level(const struct pass_spec *p)
 {
     /* VFIO index 0 of a PCI device is INTx (VFIO_PCI_INTX_IRQ_INDEX) */
     return p->irq_source == PASS_IRQ_UIO ||
-           (p->irq_source == PASS_IRQ_VFIO && p->irq_index == 0 && strchr(p->irq_device, ':'));
+           (p->irq_source == PASS_IRQ_VFIO && p->irq_index == 0 &&
+            (!p->irq_device || strchr(p->irq_device, ':')));
 }
 
 /* intr GUEST_INTR[,ATTR][=HOST] */
@@ -317,6 +323,18 @@ static bool pass_intr(struct resolver *r, const struct token *t, struct pass_spe
                            t->text[i]);
             return false;
         }
+    }
+    bool pci = pass_is_pci(p);
+    if (pci && eq < t->len) {
+        struct srcloc l = token_loc_at(t, eq);
+        resolver_error(r, &l, "pass intr: the interrupt of a PCI device is its INTx, which kqvm "
+                       "takes through VFIO; remove '%s'", t->text + eq);
+        return false;
+    }
+    if (pci) { /* the device's INTx: VFIO's interrupt index 0 of the entry's own device */
+        p->irq_source = PASS_IRQ_VFIO;
+        p->irq_device = NULL;
+        p->irq_index = 0;
     }
     if (eq < t->len && !pass_irq_source(r, t, eq + 1, p))
         return false;

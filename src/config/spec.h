@@ -112,6 +112,12 @@ struct pass_spec {
     unsigned seq; /* position of the entry in the input */
 };
 
+/* Whether entry p passes a PCI device through (its guest side is a PCI slot). */
+static inline bool pass_is_pci(const struct pass_spec *p)
+{
+    return p->has_loc && (p->loc.space == LOC_PCI_BDF || p->loc.space == LOC_PCI_ID);
+}
+
 enum unsupported_what { UNSUP_INSTRUCTION, UNSUP_REFERENCE, UNSUP_REGISTER, UNSUP_COUNT };
 enum unsupported_action { UNSUP_ABORT, UNSUP_FAIL, UNSUP_IGNORE };
 
@@ -179,6 +185,14 @@ struct reserve_spec {
     struct srcloc arg_at; /* its argument */
 };
 
+/* Where the PCI bus puts BARs (x86, when the VM has a PCI device): ranges
+ * the map keeps free. */
+struct pci_window_spec {
+    bool present;
+    uint64_t mmio_base, mmio_size;
+    uint32_t io_base, io_size;
+};
+
 struct vm_spec {
     const char *system;
     enum arch arch;
@@ -210,6 +224,7 @@ struct vm_spec {
     unsigned nintrs;
     struct region *map; /* sorted by space, then base */
     unsigned nmap;
+    struct pci_window_spec pci;
 };
 
 #endif

@@ -2,8 +2,10 @@
 #include "config/resolve_internal.h"
 #include "config/suggest.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 void resolver_error(struct resolver *r, const struct srcloc *at, const char *fmt, ...)
@@ -55,6 +57,8 @@ const char *loc_text(struct arena *a, const struct guest_loc *l)
     case LOC_IO:
         return arena_printf(a, "io:0x%" PRIx64, l->addr);
     case LOC_PCI_BDF:
+        if (l->has_domain)
+            return arena_printf(a, "pci:%04x:%02x:%02x.%x", l->domain, l->bus, l->dev, l->fn);
         return arena_printf(a, "pci:%u:%u.%u", l->bus, l->dev, l->fn);
     case LOC_PCI_ID:
         return arena_printf(a, "pci:%04x/%04x/%u", l->vid, l->did, l->index);
@@ -64,8 +68,41 @@ const char *loc_text(struct arena *a, const struct guest_loc *l)
     return "none";
 }
 
+/* pci:DOMAIN:BUS:DEV.FUNC, a host device as Linux names it in sysfs
+ * (hexadecimal: pci:0000:00:1f.0). s has two colons. */
+static bool read_pci_linux(struct resolver *r, const struct token *tok, size_t off, size_t len,
+                           struct guest_loc *out)
+{
+    const char *s = tok->text + off;
+    unsigned long part[4] = { 0 };
+    const unsigned long max[4] = { 0xffff, 0xff, 0x1f, 7 };
+    const char sep[4] = { ':', ':', '.', '\0' };
+    size_t i = 0;
+    for (unsigned k = 0; k < 4; k++) {
+        size_t start = i;
+        for (; i < len && isxdigit((unsigned char)s[i]) && i - start < 4; i++) {
+            char digit[2] = { s[i], '\0' };
+            part[k] = part[k] * 16 + strtoul(digit, NULL, 16);
+        }
+        bool sep_ok = k == 3 ? i == len : i < len && s[i] == sep[k];
+        if (i == start || !sep_ok || part[k] > max[k]) {
+            struct srcloc at = token_loc_at(tok, off);
+            resolver_error(r, &at, "invalid PCI device 'pci:%.*s': expected pci:DOMAIN:BUS:DEV.FUNC "
+                           "as in /sys/bus/pci/devices (hexadecimal, e.g. pci:0000:01:00.0)",
+                           (int)len, s);
+            return false;
+        }
+        i++;
+    }
+    *out = (struct guest_loc){ .space = LOC_PCI_BDF, .has_domain = true,
+                               .domain = (uint16_t)part[0], .bus = (uint8_t)part[1],
+                               .dev = (uint8_t)part[2], .fn = (uint8_t)part[3] };
+    return true;
+}
+
 /* pci:BUS:DEV[.FUNC] (decimal, as QNX writes them: pci:0:31.0 is lspci's
- * 00:1f.0) or pci:VID/DID[/INDEX] (IDs hexadecimal by default). */
+ * 00:1f.0), pci:DOMAIN:BUS:DEV.FUNC (Linux's name, hexadecimal) or
+ * pci:VID/DID[/INDEX] (IDs hexadecimal by default). */
 static bool read_pci(struct resolver *r, const struct token *tok, size_t off, size_t len,
                      struct guest_loc *out)
 {
@@ -96,6 +133,8 @@ static bool read_pci(struct resolver *r, const struct token *tok, size_t off, si
                                    .index = (uint32_t)c };
         return true;
     }
+    if (colon < len && memchr(s + colon + 1, ':', len - colon - 1))
+        return read_pci_linux(r, tok, off, len, out);
     if (colon >= len) {
         struct srcloc at = token_loc_at(tok, off);
         resolver_error(r, &at, "invalid PCI location 'pci:%.*s': expected pci:BUS:DEV[.FUNC] or "
