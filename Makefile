@@ -17,7 +17,7 @@ CPPFLAGS += $(FDT_CPPFLAGS)
 LDLIBS  += $(FDT_LDFLAGS) -lfdt
 
 SRC := $(wildcard src/*.c src/util/*.c src/config/*.c src/vdev/*.c src/vdev/virtio/*.c \
-         src/vm/*.c src/irq/*.c src/pass/*.c src/boot/*.c src/arch/$(KQVM_ARCH)/*.c)
+         src/vm/*.c src/irq/*.c src/pci/*.c src/pass/*.c src/boot/*.c src/arch/$(KQVM_ARCH)/*.c)
 LIB_SRC := $(filter-out src/main.c,$(SRC))
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/%.o)
 
