@@ -17,6 +17,12 @@ void irq_route_msi(struct irq_backend *b, unsigned gsi, uint64_t address, uint32
 /* Send gsi's MSI now. */
 void irq_send_gsi(struct irq_backend *b, unsigned gsi);
 
+/* A message-signalled interrupt (a PCI function's MSI or MSI-X), sent to
+ * the local APICs (x86: KVM_SIGNAL_MSI, in both irqchip modes). False, and
+ * nothing sent, when the address is not the local APICs' (x86: 0xfeexxxxx)
+ * or KVM refuses the message. */
+bool irq_send_msi(struct irq_backend *b, uint64_t address, uint32_t data);
+
 /* An I/O APIC learns of EOIs (of level-triggered vectors) through this;
  * called at assembly. False when out of memory. */
 bool irq_on_eoi_vector(struct irq_backend *b, void (*fn)(void *arg, unsigned vector), void *arg);

@@ -88,6 +88,23 @@ void irq_send_gsi(struct irq_backend *b, unsigned gsi)
         log_internal("KVM_SIGNAL_MSI (GSI %u): %s", gsi, strerror(errno));
 }
 
+bool irq_send_msi(struct irq_backend *b, uint64_t address, uint32_t data)
+{
+#ifdef __aarch64__
+    (void)b, (void)address, (void)data;
+    return false; /* MSIs go through the GIC's ITS or v2m frame, not built for PCI yet */
+#else
+    if (!b || address >> 20 != 0xfee) /* the local APICs' window; no extended IDs */
+        return false;
+    struct kvm_msi msi = { .address_lo = (uint32_t)address, .address_hi = 0, .data = data };
+    int r = ioctl(b->vm->vm_fd, KVM_SIGNAL_MSI, &msi);
+    if (r < 0)
+        log_internal("KVM_SIGNAL_MSI (0x%llx, 0x%x): %s", (unsigned long long)address,
+                     (unsigned)data, strerror(errno));
+    return r >= 0;
+#endif
+}
+
 bool irq_on_eoi_vector(struct irq_backend *b, void (*fn)(void *arg, unsigned vector), void *arg)
 {
     if (!b)

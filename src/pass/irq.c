@@ -96,12 +96,16 @@ static void on_source(void *arg, uint32_t events)
     if (!budget_take(pi, now))
         storm(pi, now);
     pi->forwarded++;
-    bool wait_eoi = !(pi->spec->intr_attr & PASS_INTR_UNMASK) && irq_line_expects_eoi(pi->line);
+    bool wait_eoi = !pi->deliver && !(pi->spec->intr_attr & PASS_INTR_UNMASK) &&
+                    irq_line_expects_eoi(pi->line);
     if (wait_eoi) {
         pi->in_flight = true;
         irq_set_level(pi->line, true);
     } else {
-        irq_pulse(pi->line);
+        if (pi->deliver)
+            pi->deliver(pi->deliver_arg);
+        else
+            irq_pulse(pi->line);
         if (!pi->throttled)
             unmask_source(pi);
     }
@@ -138,24 +142,35 @@ static void on_backoff(void *arg)
     pthread_mutex_unlock(&pi->lock);
 }
 
-struct pass_irq *pass_irq_open(const struct vm_spec *spec, const struct pass_spec *p)
+struct pass_irq *pass_irq_new(const struct vm_spec *spec, const struct pass_irq_ops *ops,
+                              const char *label)
 {
-    /* pass_runnable refused the other kinds before anything was opened */
-    const struct pass_irq_ops *ops =
-        p->irq_source == PASS_IRQ_UIO ? &pass_irq_uio : &pass_irq_eventfd;
     struct pass_irq *pi = calloc(1, sizeof(*pi));
     if (!pi)
         return NULL;
-    pi->spec = p;
     pi->ops = ops;
     pi->fd = pi->aux_fd = -1;
     pi->budget = spec->vars[VAR_PASS_IRQ_BUDGET].u;
     pi->burst = pi->budget / 10 ? (double)(pi->budget / 10) : 1.0;
     pi->backoff_ns = spec->vars[VAR_PASS_IRQ_BACKOFF].u * 1000000;
-    snprintf(pi->label, sizeof(pi->label), "pass intr %s:%u (%s)", p->intr.controller,
-             p->intr.line, srcloc_str(&p->at));
+    snprintf(pi->label, sizeof(pi->label), "%s", label);
     pthread_mutex_init(&pi->lock, NULL);
     event_timer_init(&pi->backoff, on_backoff, pi);
+    return pi;
+}
+
+struct pass_irq *pass_irq_open(const struct vm_spec *spec, const struct pass_spec *p)
+{
+    /* pass_runnable refused the other kinds before anything was opened */
+    const struct pass_irq_ops *ops =
+        p->irq_source == PASS_IRQ_UIO ? &pass_irq_uio : &pass_irq_eventfd;
+    char label[160];
+    snprintf(label, sizeof(label), "pass intr %s:%u (%s)", p->intr.controller, p->intr.line,
+             srcloc_str(&p->at));
+    struct pass_irq *pi = pass_irq_new(spec, ops, label);
+    if (!pi)
+        return NULL;
+    pi->spec = p;
     if (!ops->open(pi)) {
         pthread_mutex_destroy(&pi->lock);
         free(pi);

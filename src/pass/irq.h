@@ -34,9 +34,15 @@ struct pass_irq_ops {
 extern const struct pass_irq_ops pass_irq_uio, pass_irq_eventfd;
 
 struct pass_irq {
-    const struct pass_spec *spec;
+    const struct pass_spec *spec; /* NULL for a PCI function's MSI vector */
     const struct pass_irq_ops *ops;
     int fd, aux_fd;
+    void *priv; /* the source's own state */
+    /* Edge delivery by a callback instead of a line (a PCI function's MSI
+     * vector): deliver(deliver_arg) runs, with the lock held, for each
+     * interrupt taken; the source is unmasked right after it. */
+    void (*deliver)(void *arg);
+    void *deliver_arg;
     char source[64]; /* "/dev/uio0", "eventfd 5" */
     char label[160]; /* "pass intr ioa0:5 (file:3:1)" */
     pthread_mutex_t lock; /* everything below */
@@ -52,8 +58,13 @@ struct pass_irq {
     uint64_t fired, forwarded, eois, throttles, throttled_ns, throttled_since, storm_logged;
 };
 
-/* NULL after logging why. */
+/* The source of pass entry p: opened by its kind's ops. NULL after logging why. */
 struct pass_irq *pass_irq_open(const struct vm_spec *spec, const struct pass_spec *p);
+/* A source that is already open (fd and priv set by the caller afterwards),
+ * with spec's budget; for MSI vectors (ops->open is not called). */
+struct pass_irq *pass_irq_new(const struct vm_spec *spec, const struct pass_irq_ops *ops,
+                              const char *label);
+/* l may be NULL when deliver is set. */
 bool pass_irq_attach_one(struct pass_irq *pi, struct irq_line *l, struct event_loop *loop);
 void pass_irq_detach_one(struct pass_irq *pi);
 void pass_irq_close(struct pass_irq *pi);
