@@ -16,6 +16,7 @@
  * budget's worth of work on it, whatever the device does. */
 #include "pass/irq.h"
 
+#include "pass/pass.h"
 #include "util/log.h"
 
 #include <errno.h>
@@ -159,18 +160,20 @@ struct pass_irq *pass_irq_new(const struct vm_spec *spec, const struct pass_irq_
     return pi;
 }
 
-struct pass_irq *pass_irq_open(const struct vm_spec *spec, const struct pass_spec *p)
+struct pass_irq *pass_irq_open(struct pass_set *ps, const struct pass_spec *p)
 {
     /* pass_runnable refused the other kinds before anything was opened */
-    const struct pass_irq_ops *ops =
-        p->irq_source == PASS_IRQ_UIO ? &pass_irq_uio : &pass_irq_eventfd;
+    const struct pass_irq_ops *ops = p->irq_source == PASS_IRQ_UIO    ? &pass_irq_uio
+                                     : p->irq_source == PASS_IRQ_VFIO ? &pass_irq_vfio
+                                                                      : &pass_irq_eventfd;
     char label[160];
     snprintf(label, sizeof(label), "pass intr %s:%u (%s)", p->intr.controller, p->intr.line,
              srcloc_str(&p->at));
-    struct pass_irq *pi = pass_irq_new(spec, ops, label);
+    struct pass_irq *pi = pass_irq_new(ps->spec, ops, label);
     if (!pi)
         return NULL;
     pi->spec = p;
+    pi->priv = ps;
     if (!ops->open(pi)) {
         pthread_mutex_destroy(&pi->lock);
         free(pi);

@@ -31,13 +31,13 @@ struct pass_irq_ops {
     void (*close)(struct pass_irq *pi);
 };
 
-extern const struct pass_irq_ops pass_irq_uio, pass_irq_eventfd;
+extern const struct pass_irq_ops pass_irq_uio, pass_irq_eventfd, pass_irq_vfio;
 
 struct pass_irq {
     const struct pass_spec *spec; /* NULL for a PCI function's MSI vector */
     const struct pass_irq_ops *ops;
     int fd, aux_fd;
-    void *priv; /* the source's own state */
+    void *priv; /* open() finds the pass set here; a source may keep its own state */
     /* Edge delivery by a callback instead of a line (a PCI function's MSI
      * vector): deliver(deliver_arg) runs, with the lock held, for each
      * interrupt taken; the source is unmasked right after it. */
@@ -58,8 +58,10 @@ struct pass_irq {
     uint64_t fired, forwarded, eois, throttles, throttled_ns, throttled_since, storm_logged;
 };
 
+struct pass_set;
+
 /* The source of pass entry p: opened by its kind's ops. NULL after logging why. */
-struct pass_irq *pass_irq_open(const struct vm_spec *spec, const struct pass_spec *p);
+struct pass_irq *pass_irq_open(struct pass_set *ps, const struct pass_spec *p);
 /* A source that is already open (fd and priv set by the caller afterwards),
  * with spec's budget; for MSI vectors (ops->open is not called). */
 struct pass_irq *pass_irq_new(const struct vm_spec *spec, const struct pass_irq_ops *ops,

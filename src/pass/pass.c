@@ -3,7 +3,7 @@
 #include "pass/pass.h"
 
 #include "pass/irq.h"
-
+#include "pass/vfio.h"
 #include "util/log.h"
 
 #include <inttypes.h>
@@ -11,11 +11,6 @@
 
 bool pass_runnable(const struct pass_spec *p)
 {
-    if (p->has_loc && (p->loc.space == LOC_PCI_BDF || p->loc.space == LOC_PCI_ID)) {
-        log_error("pass (%s): PCI pass-through (VFIO) is not built yet; dryrun accepts this "
-                  "configuration, running it is refused", srcloc_str(&p->at));
-        return false;
-    }
     if (!p->has_intr)
         return true;
     switch (p->irq_source) {
@@ -23,9 +18,12 @@ bool pass_runnable(const struct pass_spec *p)
     case PASS_IRQ_EVENTFD:
         return true;
     case PASS_IRQ_VFIO:
-        log_error("pass intr %s:%u (%s): VFIO interrupts are not built yet; dryrun accepts this "
-                  "configuration, running it is refused", p->intr.controller, p->intr.line,
-                  srcloc_str(&p->at));
+        if (!p->irq_device) /* the INTx of the entry's own PCI device */
+            return true;
+        log_error("pass intr %s:%u (%s): =vfio:%s: kqvm takes VFIO interrupts only as the INTx of "
+                  "a PCI device passed by the same entry (pass loc pci:...=pci:... intr ...); "
+                  "dryrun accepts this configuration, running it is refused",
+                  p->intr.controller, p->intr.line, srcloc_str(&p->at), p->irq_device);
         return false;
     case PASS_IRQ_VECTOR:
         break;
@@ -44,12 +42,12 @@ struct pass_set *pass_open(const struct vm_spec *spec)
         return NULL;
     ps->spec = spec;
     ps->irqs = calloc(spec->npasses ? spec->npasses : 1, sizeof(*ps->irqs));
-    bool ok = ps->irqs && pass_open_regions(ps);
+    bool ok = ps->irqs && pass_open_regions(ps) && vfio_open_all(ps);
     for (unsigned i = 0; ok && i < spec->npasses; i++) {
         const struct pass_spec *p = &spec->passes[i];
         if (!p->has_intr)
             continue;
-        ps->irqs[ps->nirqs] = pass_irq_open(spec, p);
+        ps->irqs[ps->nirqs] = pass_irq_open(ps, p);
         ok = ps->irqs[ps->nirqs++] != NULL;
     }
     if (!ok) {
@@ -66,6 +64,7 @@ void pass_close(struct pass_set *ps)
     for (unsigned k = 0; k < ps->nirqs; k++)
         pass_irq_close(ps->irqs[k]);
     free(ps->irqs);
+    vfio_close_all(ps);
     pass_close_regions(ps);
     free(ps);
 }
@@ -84,6 +83,7 @@ void pass_irq_detach_all(struct pass_set *ps)
 {
     for (unsigned k = 0; ps && k < ps->nirqs; k++)
         pass_irq_detach_one(ps->irqs[k]);
+    vfio_detach_all(ps);
 }
 
 void pass_irq_report(const struct pass_set *ps)

@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 struct pass_host;
+struct vfio_host;
 
 /* A host mapping for guest memory: a KVM memory slot. */
 struct pass_slot {
@@ -54,6 +55,7 @@ struct pass_set {
     unsigned ntraps;
     struct pass_irq **irqs; /* one per pass intr */
     unsigned nirqs;
+    struct vfio_host *vfio; /* the PCI devices (src/pass/vfio.c), NULL: none */
 };
 
 /* Whether kqvm can run this entry; logs why not (a configuration matter:

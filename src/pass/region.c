@@ -219,8 +219,8 @@ bool pass_open_regions(struct pass_set *ps)
         case LOC_IO:
             ok = open_io_region(ps, p);
             break;
-        default: /* PCI: refused by pass_runnable */
-            ok = false;
+        default: /* PCI: a VFIO device (src/pass/vfio.c) */
+            ok = true;
             break;
         }
         if (!ok)

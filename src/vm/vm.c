@@ -279,6 +279,8 @@ static bool setup_vdevs(struct vm *vm)
         if (!bus_add(t->space == PASS_TRAP_IO ? &vm->pio : &vm->mmio, &br))
             return false;
     }
+    if (!vm_pci_setup(vm))
+        return false;
     if (!bus_seal(&vm->pio) || !bus_seal(&vm->mmio)) {
         log_internal("overlapping bus ranges after resolution");
         return false;
@@ -351,6 +353,7 @@ static void vm_destroy(struct vm *vm)
         vm_print_irq_stats(vm);
     /* sources masked and cleared while their controllers still exist */
     pass_irq_detach_all(vm->pass);
+    vm_pci_teardown(vm);
     free(vm->pass_lines);
     destroy_vdevs(vm);
     irq_backend_destroy(vm->irqb);

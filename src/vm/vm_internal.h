@@ -16,6 +16,8 @@
 #include <pthread.h>
 #include <stdatomic.h>
 
+struct pci_bus;
+
 enum vm_outcome {
     VM_RUNNING,
     VM_POWEROFF,
@@ -72,6 +74,8 @@ struct vm {
     struct hostdev **hostdevs; /* per vdev, kept across restarts (owned by vm_main) */
     struct pass_set *pass;     /* pass-through, kept across restarts (owned by vm_main) */
     struct irq_line *pass_lines; /* one per pass intr, this boot's */
+    struct pci_bus *pci;         /* this boot's PCI bus (src/vm/pci.c), or NULL */
+    unsigned pci_dma_mapped;     /* RAM regions mapped for the PCI devices' DMA */
     struct event_loop loop;
     struct irq_backend *irqb;
     /* KVM's I/O APIC and 8259 instead of kqvm's; on arm64 KVM's vGIC (gic-hwassist) */
@@ -99,6 +103,11 @@ void vm_stop(struct vm *vm, enum vm_outcome why);
 
 /* KVM helpers */
 int kvm_ioctl_checked(int fd, unsigned long req, void *arg, const char *what);
+
+/* The PCI bus of a boot (src/vm/pci.c): built before the VM's buses are
+ * sealed; torn down after the pass-through sources are detached. */
+bool vm_pci_setup(struct vm *vm);
+void vm_pci_teardown(struct vm *vm);
 
 /* Arch hooks (src/arch/x86, src/arch/arm64) */
 bool arch_vm_init(struct vm *vm);            /* after KVM_CREATE_VM, before vCPUs */
