@@ -70,3 +70,9 @@ check "running a vdev without a model is refused" 2 "$KQVM" ram 64m load tests/c
     contains "running names the vdev" "$tmp/err" "vdev wdt-ib700 (<command line>:1:48): its device model is not built yet"
 check "set ? after an error" 2 "$KQVM" bogus set '?'
 check "running without KVM" 1 "$KQVM" ram 64m load tests/configs/files/tiny.bin
+# PCI pass-through of a device this host cannot have: the device is named
+# before anything else is opened (VFIO, KVM).
+check "a PCI device that is not there" 1 "$KQVM" ram 64m load tests/configs/files/tiny.bin \
+    pass loc pci:0:3.0=pci:ffff:ff:1f.7 &&
+    contains "the missing PCI device is named" "$tmp/err" \
+        "no PCI device ffff:ff:1f.7 on this host (/sys/bus/pci/devices/ffff:ff:1f.7 does not exist)"

@@ -422,7 +422,9 @@ static struct vfio_device *open_device(struct pass_set *ps, const struct pass_sp
     v->spec = p;
     v->fd = v->intx_fd = -1;
     char err[512];
-    bool found = vfio_sysfs_find(SYSFS, &p->host, v->name, err, sizeof(err));
+    /* pass loc pci:0:DEV.FUNC alone: the host device at the same address */
+    const struct guest_loc *host = p->host_kind == PASS_HOST_PCI ? &p->host : &p->loc;
+    bool found = vfio_sysfs_find(SYSFS, host, v->name, err, sizeof(err));
     snprintf(v->label, sizeof(v->label), "pass pci:0:%u.%u (%s, %s)", p->loc.dev, p->loc.fn,
              found ? v->name : "host device not found", srcloc_str(&p->at));
     v->desc.label = v->label;
@@ -480,7 +482,7 @@ bool vfio_open_all(struct pass_set *ps)
 {
     unsigned n = 0;
     for (unsigned i = 0; i < ps->spec->npasses; i++)
-        n += ps->spec->passes[i].host_kind == PASS_HOST_PCI;
+        n += pass_is_pci(&ps->spec->passes[i]);
     if (!n)
         return true;
     struct vfio_host *h = calloc(1, sizeof(*h));
@@ -493,7 +495,7 @@ bool vfio_open_all(struct pass_set *ps)
     bool ok = true;
     for (unsigned i = 0; i < ps->spec->npasses; i++) {
         const struct pass_spec *p = &ps->spec->passes[i];
-        if (p->host_kind != PASS_HOST_PCI)
+        if (!pass_is_pci(p))
             continue;
         struct vfio_device *v = open_device(ps, p);
         if (v)

@@ -54,8 +54,7 @@ bool vm_pci_setup(struct vm *vm)
     if (!vm->pci || !pci_host_bridge_add(vm->pci))
         return false;
     for (unsigned i = 0; i < spec->npasses; i++) {
-        const struct pass_spec *p = &spec->passes[i];
-        struct vfio_device *v = p->host_kind == PASS_HOST_PCI ? vfio_device_of(vm->pass, p) : NULL;
+        struct vfio_device *v = vfio_device_of(vm->pass, &spec->passes[i]);
         if (v && !vfio_attach(v, vm->pci, &vm->loop))
             return false;
     }
