@@ -369,6 +369,13 @@ void resolve_pass(struct resolver *r, const struct cfg_entry *e)
                        "is for %s", arch_name(r->vm->arch));
         return;
     }
+    /* the device would be opened, but only x86 has a PCI bus to put it on */
+    if (pass_is_pci(&p) && r->vm->arch != ARCH_X86_64) {
+        resolver_error(r, &e->pass_loc->loc, "PCI pass-through puts the device on kqvm's PCI bus, "
+                       "which exists on x86_64 only; this configuration is for %s",
+                       arch_name(r->vm->arch));
+        return;
+    }
     struct vm_spec *vm = r->vm;
     vm->passes = arena_grow(r->a, vm->passes, &r->cap_passes, vm->npasses + 1, sizeof(p));
     vm->passes[vm->npasses++] = p;
