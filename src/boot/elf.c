@@ -62,3 +62,42 @@ bool elf_load(const struct guestmem *mem, const uint8_t *img, size_t size, unsig
     }
     return true;
 }
+
+/* ELF notes: name (padded to 4), then desc (padded to 4), after a 12-byte header. */
+bool elf_find_note(const uint8_t *img, size_t size, const char *name, uint32_t type,
+                   const uint8_t **desc, uint32_t *desc_len)
+{
+    Elf64_Ehdr eh;
+    if (size < sizeof(eh))
+        return false;
+    memcpy(&eh, img, sizeof(eh));
+    if (eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(Elf64_Phdr) ||
+        eh.e_phoff > size || (size - eh.e_phoff) / sizeof(Elf64_Phdr) < eh.e_phnum)
+        return false;
+    size_t name_len = strlen(name) + 1;
+    for (unsigned i = 0; i < eh.e_phnum; i++) {
+        Elf64_Phdr ph;
+        memcpy(&ph, img + eh.e_phoff + (size_t)i * sizeof(ph), sizeof(ph));
+        if (ph.p_type != PT_NOTE || ph.p_offset > size || ph.p_filesz > size - ph.p_offset)
+            continue;
+        const uint8_t *p = img + ph.p_offset;
+        uint64_t left = ph.p_filesz;
+        while (left >= sizeof(Elf64_Nhdr)) {
+            Elf64_Nhdr nh;
+            memcpy(&nh, p, sizeof(nh));
+            uint64_t nsz = ((uint64_t)nh.n_namesz + 3) & ~3ull;
+            uint64_t dsz = ((uint64_t)nh.n_descsz + 3) & ~3ull;
+            if (nsz > left - sizeof(nh) || dsz > left - sizeof(nh) - nsz)
+                break;
+            const uint8_t *n = p + sizeof(nh);
+            if (nh.n_type == type && nh.n_namesz == name_len && !memcmp(n, name, name_len)) {
+                *desc = n + nsz;
+                *desc_len = nh.n_descsz;
+                return true;
+            }
+            p += sizeof(nh) + nsz + dsz;
+            left -= sizeof(nh) + nsz + dsz;
+        }
+    }
+    return false;
+}

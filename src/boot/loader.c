@@ -1,7 +1,9 @@
-/* The `load` entries, in order: ELF images, raw images and data blobs into
- * guest memory. The first image with an entry point starts the boot vCPU. */
+/* The `load` entries, in order: ELF images, Linux kernels, raw images and
+ * data blobs into guest memory; then the initrd, which the kernel's limits
+ * place. The first image with an entry point starts the boot vCPU. */
 #include "boot/elf.h"
 #include "boot/fdt.h"
+#include "boot/linux.h"
 #include "util/log.h"
 #include "vm/vm_internal.h"
 
@@ -15,9 +17,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The Linux x86 boot protocol's header signature, at 0x202 of a bzImage. */
-#define LINUX_HDRS_OFFSET 0x202
-#define LINUX_HDRS_MAGIC "HdrS"
 /* The arm64 Image header (Documentation/arch/arm64/booting.rst). */
 #define ARM64_IMAGE_MAGIC 0x644d5241u /* "ARM\x64" at 0x38 */
 #define ARM64_IMAGE_ALIGN 0x200000ull
@@ -78,6 +77,14 @@ static bool copy_raw(struct vm *vm, const struct load_spec *l, const uint8_t *im
     return true;
 }
 
+static void set_entry(struct vm *vm, uint64_t entry)
+{
+    if (!vm->boot.found) {
+        vm->boot.entry = entry;
+        vm->boot.found = true;
+    }
+}
+
 /* An arm64 Linux Image: at its address, or text_offset above the 2 MiB
  * aligned start of the lowest RAM; image_size (bss included) must fit. */
 static bool load_arm64_image(struct vm *vm, const struct load_spec *l, const uint8_t *img,
@@ -108,23 +115,18 @@ static bool load_arm64_image(struct vm *vm, const struct load_spec *l, const uin
     if (!copy_raw(vm, &at, img, size))
         return false;
     note_extent(vm, addr, addr + image_size);
-    if (!vm->boot.found) {
-        vm->boot.entry = addr;
-        vm->boot.found = true;
-    }
+    set_entry(vm, addr);
     return true;
 }
 
 /* arm64: an initrd without an address goes below the boot area; the device
  * tree tells the kernel where it is. */
-static bool load_initrd(struct vm *vm, const struct load_spec *l, const uint8_t *img, size_t size)
+static bool load_arm64_initrd(struct vm *vm, const struct load_spec *l, const uint8_t *img, size_t size)
 {
     struct load_spec at = *l;
-    if (!l->has_addr && (vm->spec->arch != ARCH_ARM64 || !fdt_initrd_addr(vm->spec, size, &at.addr))) {
-        log_error("initrd load %s (%s): %s", l->path, srcloc_str(&l->at),
-                  vm->spec->arch == ARCH_ARM64 ? "it does not fit below the device tree at the "
-                                                 "top of the lowest RAM"
-                                               : "it needs an address: initrd load ADDR,FILE");
+    if (!l->has_addr && !fdt_initrd_addr(vm->spec, size, &at.addr)) {
+        log_error("initrd load %s (%s): it does not fit below the device tree at the top of the "
+                  "lowest RAM", l->path, srcloc_str(&l->at));
         return false;
     }
     if (!copy_raw(vm, &at, img, size))
@@ -151,8 +153,66 @@ static bool load_fdt(struct vm *vm, const struct load_spec *l, const uint8_t *im
     return true;
 }
 
-static bool load_one(struct vm *vm, const struct load_spec *l)
+
+/* A bzImage or vmlinux: there is one kernel, and it is the boot image. */
+static bool load_linux(struct vm *vm, const struct load_spec *l, const uint8_t *img, size_t size,
+                       bool bzimage)
 {
+    char why[256];
+    struct linux_kernel k;
+    if (vm->boot.found) {
+        log_error("load %s (%s): a Linux kernel must be the only guest image", l->path,
+                  srcloc_str(&l->at));
+        return false;
+    }
+    bool ok = bzimage ? bzimage_load(&vm->mem, img, size, &k, why, sizeof(why))
+                      : vmlinux_load(&vm->mem, img, size, &k, why, sizeof(why));
+    if (!ok) {
+        log_error("load %s (%s): Linux %s refused: %s", l->path, srcloc_str(&l->at),
+                  bzimage ? "bzImage" : "vmlinux", why);
+        return false;
+    }
+    vm->boot.kernel = k;
+    note_extent(vm, k.lo, k.hi);
+    set_entry(vm, k.entry);
+    log_debug("load %s: Linux %s at 0x%llx, 64-bit entry 0x%llx", l->path, k.kind,
+              (unsigned long long)k.lo, (unsigned long long)k.entry);
+    return true;
+}
+
+static bool load_linux_initrd(struct vm *vm, const struct load_spec *l, const uint8_t *img,
+                              size_t size)
+{
+    struct linux_kernel *k = &vm->boot.kernel;
+    char why[256];
+    uint64_t addr = l->addr;
+    if (!k->loaded) {
+        log_error("initrd load %s (%s): there is no Linux kernel (bzImage or vmlinux) to give "
+                  "it to", l->path, srcloc_str(&l->at));
+        return false;
+    }
+    if (k->initrd_size) {
+        log_error("initrd load %s (%s): a second initrd; Linux takes one (concatenate the "
+                  "archives into one file)", l->path, srcloc_str(&l->at));
+        return false;
+    }
+    if (!initrd_place(&vm->mem, k, size, l->has_addr, &addr, why, sizeof(why))) {
+        log_error("initrd load %s (%s): %s", l->path, srcloc_str(&l->at), why);
+        return false;
+    }
+    memcpy(guestmem_ptr(&vm->mem, addr, size, GM_WRITE), img, size);
+    k->initrd = addr;
+    k->initrd_size = size;
+    note_extent(vm, addr, addr + size);
+    log_debug("initrd %s: %zu bytes at 0x%llx", l->path, size, (unsigned long long)addr);
+    return true;
+}
+
+/* Pass 0 loads everything but initrds, pass 1 the initrds (they need the kernel's limits). */
+static bool load_one(struct vm *vm, const struct load_spec *l, int pass)
+{
+    if ((l->type == LOAD_INITRD) != (pass == 1))
+        return true;
     size_t size = 0;
     const uint8_t *img = map_file(l->path, &size);
     if (!img) {
@@ -162,7 +222,12 @@ static bool load_one(struct vm *vm, const struct load_spec *l)
     }
     bool ok = false;
     bool image = l->type == LOAD_AUTO || l->type == LOAD_GUEST;
-    if (image && elf_is_elf(img, size)) {
+    bool x86 = vm->spec->arch == ARCH_X86_64;
+    if (l->type == LOAD_INITRD) {
+        ok = x86 ? load_linux_initrd(vm, l, img, size) : load_arm64_initrd(vm, l, img, size);
+    } else if (image && x86 && (bzimage_is(img, size) || vmlinux_is(img, size))) {
+        ok = load_linux(vm, l, img, size, bzimage_is(img, size));
+    } else if (image && elf_is_elf(img, size)) {
         struct elf_loaded e;
         const char *why = NULL;
         unsigned machine = vm->spec->arch == ARCH_ARM64 ? EM_AARCH64 : EM_X86_64;
@@ -171,21 +236,12 @@ static bool load_one(struct vm *vm, const struct load_spec *l)
             log_error("load %s (%s): %s", l->path, srcloc_str(&l->at), why);
         } else {
             note_extent(vm, e.lo, e.hi);
-            if (!vm->boot.found) {
-                vm->boot.entry = e.entry;
-                vm->boot.found = true;
-            }
+            set_entry(vm, e.entry);
         }
     } else if (image && is_arm64_image(vm, img, size)) {
         ok = load_arm64_image(vm, l, img, size);
-    } else if (l->type == LOAD_INITRD) {
-        ok = load_initrd(vm, l, img, size);
     } else if (l->type == LOAD_FDT) {
         ok = load_fdt(vm, l, img, size);
-    } else if (image && size > LINUX_HDRS_OFFSET + 4 &&
-               !memcmp(img + LINUX_HDRS_OFFSET, LINUX_HDRS_MAGIC, 4)) {
-        log_error("load %s (%s): Linux kernels (bzImage) are not supported by this build yet",
-                  l->path, srcloc_str(&l->at));
     } else if (l->type == LOAD_ACPI) {
         log_error("acpi load %s (%s): not supported by this build yet", l->path, srcloc_str(&l->at));
     } else if (!l->has_addr) {
@@ -193,11 +249,8 @@ static bool load_one(struct vm *vm, const struct load_spec *l)
                   l->path, srcloc_str(&l->at));
     } else {
         ok = copy_raw(vm, l, img, size);
-        /* a raw image starts at its first byte */
-        if (ok && image && !vm->boot.found) {
-            vm->boot.entry = l->addr;
-            vm->boot.found = true;
-        }
+        if (ok && image)
+            set_entry(vm, l->addr); /* a raw image starts at its first byte */
     }
     munmap((void *)img, size);
     return ok;
@@ -205,8 +258,9 @@ static bool load_one(struct vm *vm, const struct load_spec *l)
 
 bool load_images(struct vm *vm)
 {
-    for (unsigned i = 0; i < vm->spec->nloads; i++)
-        if (!load_one(vm, &vm->spec->loads[i]))
-            return false;
+    for (int pass = 0; pass < 2; pass++)
+        for (unsigned i = 0; i < vm->spec->nloads; i++)
+            if (!load_one(vm, &vm->spec->loads[i], pass))
+                return false;
     return true;
 }

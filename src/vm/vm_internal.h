@@ -3,6 +3,7 @@
 #ifndef KQVM_VM_VM_INTERNAL_H
 #define KQVM_VM_VM_INTERNAL_H
 
+#include "boot/linux.h"
 #include "irq/chip.h"
 #include "pass/pass.h"
 #include "vdev/vdev.h"
@@ -58,6 +59,7 @@ struct boot_entry {
     uint64_t initrd_start, initrd_end; /* arm64: for the device tree (0, 0: none) */
     uint8_t *fdt;       /* arm64: the user's device tree (fdt load), malloc'd */
     uint64_t fdt_addr;  /* where fdt load put it (0: the boot area) */
+    struct linux_kernel kernel; /* kernel.loaded: the image is a Linux kernel */
 };
 
 enum { UNCLAIMED_LOGGED_MAX = 64 };

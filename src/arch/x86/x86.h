@@ -25,13 +25,39 @@
 #define X86_VEC_UD 6
 #define X86_VEC_GP 13
 
+/* The boot area at the bottom of RAM (docs/guest-abi.md): offsets from its base. */
+enum {
+    X86_BOOT_PML4 = 0x0000,
+    X86_BOOT_PDPT = 0x1000,
+    X86_BOOT_PD = 0x2000, /* four page directories */
+    X86_BOOT_GDT = 0x6000,
+    X86_BOOT_INFO = 0x7000, /* struct kqvm_boot_info, or Linux's boot_params */
+    X86_BOOT_CMDLINE = 0x8000,
+    X86_BOOT_ACPI = 0x9000,
+    X86_BOOT_ACPI_SIZE = 0x2000,
+    X86_BOOT_STACK_TOP = 0xf000,
+    X86_BOOT_AREA_SIZE = 0xf000,
+};
+
 bool x86_cpuid_init(struct vcpu *v);
+/* What both 64-bit entries share: the area at base zeroed, page tables
+ * identity-mapping 4 GiB, a GDT with 64-bit code at code_sel and flat data at
+ * code_sel + 8, the ACPI tables when spec is given (*rsdp: their root, else
+ * 0), and the boot vCPU's registers for 64-bit mode with RSP at the area's
+ * stack (sregs must hold KVM's values to start from). NULL on failure. */
+uint8_t *x86_boot_area_prepare(const struct guestmem *mem, uint64_t base, uint16_t code_sel,
+                               const struct vm_spec *spec, struct kvm_sregs *sregs,
+                               struct kvm_regs *regs, uint64_t *rsdp);
 /* The direct 64-bit entry (docs/guest-abi.md): boot data at base in mem, and
  * the boot vCPU's registers (sregs must hold KVM's values to start from).
  * spec, when given, adds the ACPI tables. */
 bool x86_build_boot_area(const struct guestmem *mem, uint64_t base, unsigned ncpus,
                          const char *cmdline, const struct vm_spec *spec, uint64_t entry,
                          struct kvm_sregs *sregs, struct kvm_regs *regs);
+/* Linux's 64-bit boot protocol for the loaded kernel: boot_params, the
+ * command line and the tables in the boot area at base, and the registers. */
+bool x86_linux_boot_area(struct vm *vm, uint64_t base, struct kvm_sregs *sregs,
+                         struct kvm_regs *regs);
 /* The ACPI tables for spec in [area, area + size) at guest address gpa;
  * returns the RSDP's address, 0 when they do not fit. */
 uint64_t x86_acpi_build(const struct vm_spec *spec, uint8_t *area, uint64_t gpa, size_t size);
