@@ -2,12 +2,15 @@
  * vdev): PM1a event registers at io:0x600 and the PM1a control register at
  * io:0x604, where the FADT points. Writing SLP_EN with SLP_TYP 0 (the S5
  * package kqvm's DSDT declares) powers the machine off. SCI_EN reads as set:
- * the machine is always in ACPI mode. */
+ * the machine is always in ACPI mode. The enable register keeps what the
+ * guest writes (an OS checks that its enables stick, e.g. the global lock's),
+ * though no event ever happens. */
 #include "vdev/vdev.h"
 
 #include "config/spec.h"
 #include "vdev/vdev_ctx.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 
 enum pm_region { PM1A_EVT, PM1A_CNT };
@@ -17,24 +20,32 @@ enum pm_region { PM1A_EVT, PM1A_CNT };
 #define PM1_CNT_SLP_TYP_MASK 0x7
 #define PM1_CNT_SLP_EN 0x2000
 #define SLP_TYP_S5 0
+#define PM1_EN_OFFSET 2 /* the event block: status, then enable, 16 bits each */
 
 struct acpi_pm {
     struct vdev_ctx *ctx;
+    _Atomic uint16_t enable;
 };
 
 static uint64_t pm_read(void *dev, unsigned region, uint64_t offset, unsigned size)
 {
-    (void)dev;
+    struct acpi_pm *pm = dev;
     (void)size;
-    /* no events ever pending; PM1 control reads SCI_EN in its low byte */
-    return region == PM1A_CNT && offset == 0 ? PM1_CNT_SCI_EN : 0;
+    if (region == PM1A_EVT)
+        /* no events ever pending: status reads 0 */
+        return offset >= PM1_EN_OFFSET ? atomic_load(&pm->enable) >> 8 * (offset - PM1_EN_OFFSET)
+                                       : 0;
+    /* PM1 control reads SCI_EN in its low byte */
+    return offset == 0 ? PM1_CNT_SCI_EN : 0;
 }
 
 static void pm_write(void *dev, unsigned region, uint64_t offset, unsigned size, uint64_t value)
 {
     struct acpi_pm *pm = dev;
+    if (region == PM1A_EVT && offset == PM1_EN_OFFSET && size >= 2)
+        atomic_store(&pm->enable, (uint16_t)value);
     if (region != PM1A_CNT || offset != 0 || size < 2 || !(value & PM1_CNT_SLP_EN))
-        return; /* status bits are write-1-to-clear and never set; enables change nothing */
+        return; /* status bits are write-1-to-clear and never set */
     unsigned typ = (unsigned)(value >> PM1_CNT_SLP_TYP_SHIFT) & PM1_CNT_SLP_TYP_MASK;
     if (typ == SLP_TYP_S5)
         vm_request_poweroff(pm->ctx->vm);

@@ -1,16 +1,21 @@
 /* ACPI tables describing the machine the configuration built (x86): RSDP,
  * XSDT, FADT, FACS, DSDT, MADT and HPET, written into the boot data area
  * (docs/guest-abi.md). Guests find each I/O APIC at its configured address
- * and GSI base, each vCPU's local APIC, and how to power off and reset. */
+ * and GSI base, each vCPU's local APIC, how to power off and reset, and in
+ * the DSDT the UARTs and the keyboard controller with the resources the
+ * configuration gave them (an OS then routes their interrupts as configured). */
+#include "arch/x86/aml.h"
 #include "arch/x86/x86.h"
 
 #include "vdev/ioapic.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define LAPIC_BASE 0xfee00000u
 #define PM1A_EVT 0x600
 #define PM1A_CNT 0x604
+#define KBD_DATA 0x60
 #define KBD_CMD 0x64
 #define RTC_CENTURY 0x32
 
@@ -94,17 +99,86 @@ static const struct vdev_spec *first_of(const struct vm_spec *vm, const char *ty
     return NULL;
 }
 
-static uint64_t build_dsdt(struct acpi_builder *b)
+/* The interrupt an intr raises, as the guest numbers it: ISA IRQs (lines
+ * 0-15 of the first I/O APIC or of the 8259; kqvm declares no interrupt
+ * source overrides) or a GSI. Nothing for the local APIC. */
+static void res_intr(struct aml *a, const struct vm_spec *vm, const struct intr_ref *r)
+{
+    for (unsigned i = 0; i < vm->ncontrollers; i++) {
+        const struct controller_spec *c = &vm->controllers[i];
+        if (c->vdev < 0 || strcmp(c->name, r->controller))
+            continue;
+        uint32_t gsi = r->line;
+        if (c->type == &vdev_ioapic)
+            gsi += ioapic_gsi_base(vm, &vm->vdevs[c->vdev]);
+        if (gsi < 16)
+            aml_res_isa_irq(a, gsi);
+        else
+            aml_res_gsi(a, gsi);
+    }
+}
+
+/* Device (UAnn): a 16550 (PNP0501) at its loc, with its interrupt if it has one. */
+static void dsdt_uart(struct aml *a, const struct vm_spec *vm, const struct vdev_spec *v,
+                      unsigned n)
+{
+    uint8_t res[64], body[128];
+    struct aml r = aml_on(res, sizeof(res)), d = aml_on(body, sizeof(body));
+    if (v->loc.space == LOC_IO)
+        aml_res_io(&r, (uint16_t)v->loc.addr, 8);
+    else
+        aml_res_mem32(&r, (uint32_t)v->loc.addr, 8);
+    if (v->nintr)
+        res_intr(&r, vm, &v->intr[0]);
+    aml_res_end(&r);
+    aml_name_eisaid(&d, "_HID", "PNP0501");
+    aml_name_int(&d, "_UID", n + 1);
+    aml_name_buffer(&d, "_CRS", &r);
+    char name[5];
+    snprintf(name, sizeof(name), "UA%02X", n & 0xff);
+    aml_device(a, name, &d);
+}
+
+/* Device (KBD_): the i8042 (PNP0303) at its data and command ports. It has
+ * no interrupt, and no mouse port: the absent PNP0F13 tells the guest so. */
+static void dsdt_keyboard(struct aml *a, const struct vdev_spec *v)
+{
+    uint8_t res[32], body[64];
+    struct aml r = aml_on(res, sizeof(res)), d = aml_on(body, sizeof(body));
+    aml_res_io(&r, (uint16_t)v->loc.addr, 1);
+    aml_res_io(&r, (uint16_t)(v->loc.addr + KBD_CMD - KBD_DATA), 1);
+    aml_res_end(&r);
+    aml_name_eisaid(&d, "_HID", "PNP0303");
+    aml_name_buffer(&d, "_CRS", &r);
+    aml_device(a, "KBD_", &d);
+}
+
+static uint64_t build_dsdt(struct acpi_builder *b, const struct vm_spec *vm)
 {
     /* Name (_S5, Package () { 0, 0, 0, 0 }): sleep type 0 is power-off (acpi-pm) */
-    static const uint8_t aml[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x04, 0, 0, 0, 0 };
+    static const uint8_t s5[] = { 0x08, '_', 'S', '5', '_', 0x12, 0x06, 0x04, 0, 0, 0, 0 };
+    uint8_t code[2048], sb[2048];
+    struct aml a = aml_on(code, sizeof(code)), devs = aml_on(sb, sizeof(sb));
+    aml_bytes(&a, s5, sizeof(s5));
+    unsigned nuart = 0;
+    for (unsigned i = 0; i < vm->nvdevs; i++) {
+        const struct vdev_spec *v = &vm->vdevs[i];
+        if (!strcmp(v->type->name, "ser8250"))
+            dsdt_uart(&devs, vm, v, nuart++);
+        else if (!strcmp(v->type->name, "pckeyboard"))
+            dsdt_keyboard(&devs, v);
+    }
+    if (devs.len)
+        aml_scope(&a, "\\_SB_", &devs);
     uint64_t gpa;
-    uint8_t *t = take(b, 36 + sizeof(aml), 16, &gpa);
-    if (!t)
+    uint8_t *t = a.overflow ? NULL : take(b, 36 + a.len, 16, &gpa);
+    if (!t) {
+        b->overflow = true;
         return 0;
-    header(t, "DSDT", 36 + sizeof(aml), 2);
-    memcpy(t + 36, aml, sizeof(aml));
-    seal(t, 36 + sizeof(aml));
+    }
+    header(t, "DSDT", (uint32_t)(36 + a.len), 2);
+    memcpy(t + 36, code, a.len);
+    seal(t, (uint32_t)(36 + a.len));
     return gpa;
 }
 
@@ -131,7 +205,7 @@ static uint64_t build_fadt(struct acpi_builder *b, const struct vm_spec *vm, uin
     header(t, "FACP", LEN, 6);
     bool legacy = !vm->vars[VAR_LEGACY_FREE].b;
     bool kbd = first_of(vm, "pckeyboard") != NULL;
-    put32(t + 36, (uint32_t)facs);
+    /* the 64-bit addresses only: ACPI wants FIRMWARE_CTRL zero when X_FIRMWARE_CTRL is set */
     put32(t + 40, (uint32_t)dsdt);
     put16(t + 46, 9);  /* SCI_INT: nothing raises it; SMI_CMD 0: always in ACPI mode */
     put32(t + 56, PM1A_EVT);
@@ -233,7 +307,7 @@ uint64_t x86_acpi_build(const struct vm_spec *vm, uint8_t *area, uint64_t gpa, s
     struct acpi_builder b = { .base = area, .gpa = gpa, .size = size };
     uint64_t rsdp_gpa;
     uint8_t *rsdp = take(&b, 36, 16, &rsdp_gpa);
-    uint64_t dsdt = build_dsdt(&b), facs = build_facs(&b);
+    uint64_t dsdt = build_dsdt(&b, vm), facs = build_facs(&b);
     uint64_t tables[3] = { build_fadt(&b, vm, dsdt, facs), build_madt(&b, vm),
                            build_hpet(&b, vm) };
     unsigned n = tables[2] ? 3 : 2;
