@@ -8,8 +8,12 @@
  *                 bits) is 0, and subleaves 2-63 have size 0. Subleaf 1 EAX
  *                 (XSAVEOPT, XSAVEC, ...) is printed, not checked: those are
  *                 instructions, moot without XSAVE.
+ *   cpuid.hypervisor  leaf 1 ECX bit 31 (hypervisor present) is set, and leaf
+ *                 0x40000000 names KVM ("KVMKVMKVM"): Linux uses KVM's
+ *                 paravirtual clock only when both are there.
  * The raw values are printed. */
 #include "io.h"
+#include "kstring.h"
 #include "kit.h"
 #include "test.h"
 
@@ -31,6 +35,16 @@ void kmain(const struct kqvm_boot_info *bi)
     TEST_CHECK("cpuid.leaf1", !(l1.ecx & bad1), "ECX 0x%08x has%s%s%s%s", l1.ecx,
                l1.ecx & 1u << 13 ? " CMPXCHG16B" : "", l1.ecx & 1u << 26 ? " XSAVE" : "",
                l1.ecx & 1u << 27 ? " OSXSAVE" : "", l1.ecx & 1u << 28 ? " AVX" : "");
+
+    struct cpuid_regs h = cpuid(0x40000000, 0);
+    char sig[13];
+    uint32_t hv[3] = { h.ebx, h.ecx, h.edx };
+    for (int i = 0; i < 12; i++)
+        sig[i] = (char)(hv[i / 4] >> (8 * (i % 4)));
+    sig[12] = '\0';
+    kprintf("test_cpuid: leaf 0x40000000: max 0x%x signature \"%s\"\n", h.eax, sig);
+    TEST_CHECK("cpuid.hypervisor", (l1.ecx & 1u << 31) && !memcmp(sig, "KVMKVMKVM\0\0\0", 12),
+               "leaf 1 ECX bit 31 %s, signature \"%s\"", l1.ecx & 1u << 31 ? "set" : "clear", sig);
 
     if (l0.eax < 0xd) {
         kprintf("test_cpuid: leaf 0xd: above the maximum basic leaf\n");

@@ -2,7 +2,10 @@
  * list, plus each vCPU's APIC ID. The deny list removes what some KVM hosts
  * cannot run for a guest: CMPXCHG16B, and the XSAVE family with everything
  * whose state lives in XSAVE areas (AVX, AVX-512, AMX, ...); see
- * docs/architecture.md ("CPUID policy"). Guests then use FXSAVE and SSE. */
+ * docs/architecture.md ("CPUID policy"). Guests then use FXSAVE and SSE.
+ * The hypervisor bit is set, as on any VM: Linux looks for KVM's own leaves
+ * (0x40000000, which KVM supplies) only then, and uses kvmclock instead of
+ * calibrating the TSC against the PIT, which fails at nested-KVM speeds. */
 #include "arch/x86/x86.h"
 
 #include "util/log.h"
@@ -52,6 +55,7 @@ static void apply_policy(struct kvm_cpuid_entry2 *e, unsigned apic_id, unsigned 
         e->ebx = (e->ebx & 0x0000ffffu) | (apic_id << 24) | ((ncpus & 0xff) << 16);
         if (ncpus > 1)
             e->edx |= BIT(28);
+        e->ecx |= BIT(31); /* running under a hypervisor */
         break;
     case 0xd:
         /* no XSAVE: no state components either */
