@@ -48,6 +48,11 @@ $(BUILD)/passmodel.static: tests/pass/passmodel.c tests/pass/passmodel.h
 $(BUILD)/rawkvm.static: bench/rawkvm.c $(BUILD)/libkqvm.a
 	$(CC) $(CPPFLAGS) $(KQVM_CFLAGS) $(CFLAGS) -static -o $@ $< $(BUILD)/libkqvm.a $(LDLIBS) -pthread
 
+# The Linux boot benchmark's stopwatch (bench/linux.sh).
+$(BUILD)/boottime.static: bench/boottime.c
+	@mkdir -p $(dir $@)
+	$(CC) $(KQVM_CFLAGS) $(CFLAGS) -static -o $@ $<
+
 # ---- tests --------------------------------------------------------------
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
@@ -78,7 +83,7 @@ CONFIG ?= examples/demo.qvmconf
 run: all $(BUILD)/kqvm.static
 	@scripts/run-vm.sh $(CONFIG)
 
-bench: all $(BUILD)/kqvm.static $(BUILD)/rawkvm.static $(BUILD)/passmodel.static
+bench: all $(BUILD)/kqvm.static $(BUILD)/rawkvm.static $(BUILD)/passmodel.static $(BUILD)/boottime.static
 	@bench/run.sh
 
 FUZZ_CC := clang
