@@ -1,8 +1,9 @@
 #!/bin/sh
 # make bench: kqvm's benchmarks, each beside a baseline measured in the same
 # run, printed as ratios. Runs where /dev/kvm works, or in the nested-KVM
-# sandbox (scripts/kvm-sandbox.sh). Then the arm64 ones (bench/arm64/run.sh,
-# under qemu-system-aarch64; skipped without it).
+# sandbox (scripts/kvm-sandbox.sh). Then the Linux guest's boot against QEMU's
+# microvm (bench/linux.sh, its own sandbox run) and the arm64 ones
+# (bench/arm64/run.sh, under qemu-system-aarch64; skipped without it).
 stage=build/bench-stage
 rm -rf "$stage"
 mkdir -p "$stage/build/guests" "$stage/bench"
@@ -24,4 +25,8 @@ where="this host's KVM"
 [ -r /dev/kvm ] && [ -w /dev/kvm ] || where="nested KVM in QEMU/TCG (no /dev/kvm here)"
 awk -v where="$where" -f bench/median.awk -f bench/report.awk "$out"
 echo
-bench/arm64/run.sh
+bench/linux.sh "$where"
+linux=$?
+echo
+bench/arm64/run.sh || exit
+exit "$linux"
