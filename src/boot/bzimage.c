@@ -25,6 +25,10 @@ bool bzimage_load(const struct guestmem *mem, const uint8_t *img, size_t size,
                   struct linux_kernel *k, char *why, size_t whylen)
 {
     struct setup_header h = { 0 };
+    if (size <= HDR_END_BYTE) {
+        snprintf(why, whylen, "its setup header is truncated");
+        return false;
+    }
     size_t hlen = MAGIC_OFFSET + img[HDR_END_BYTE] - HDR_OFFSET;
     if (hlen > sizeof(h))
         hlen = sizeof(h); /* a newer header: the fields kqvm knows are at its start */

@@ -7,7 +7,7 @@
 
 #include "vm/guestmem.h"
 
-#include <asm/bootparam.h>
+#include "boot/bootparam.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

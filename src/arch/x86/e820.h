@@ -5,7 +5,7 @@
 
 #include "config/spec.h"
 
-#include <asm/bootparam.h>
+#include "boot/bootparam.h"
 
 enum { E820_RAM = 1, E820_RESERVED = 2, E820_ACPI = 3 };
 

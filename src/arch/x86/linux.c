@@ -15,7 +15,6 @@
 #define HDRS_MAGIC 0x53726448 /* "HdrS" */
 #define BOOT_FLAG 0xaa55
 
-_Static_assert(sizeof(struct boot_params) == 0x1000, "boot_params is one page");
 
 static bool write_cmdline(const struct vm *vm, uint8_t *area, uint64_t base,
                           struct boot_params *bp)
