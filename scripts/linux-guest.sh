@@ -9,8 +9,9 @@
 # from them), and writes:
 #   OUTDIR/bzImage          the kernel (boot/vmlinuz-* of the package)
 #   OUTDIR/initramfs.cpio   busybox and an /init that mounts /proc, prints
-#                           "KQVM-LINUX-MARKER" and the number of CPUs Linux
-#                           brought up, shows /proc/interrupts and powers off.
+#                           "KQVM-LINUX-MARKER cpus N" (the CPUs Linux brought
+#                           up), shows /proc/interrupts and powers off, or
+#                           reboots when the command line has kqvm.reboot.
 # Running it again reuses what is there. Exit status 77: the packages cannot
 # be downloaded (no network, no package lists); callers report skipped.
 set -eu
@@ -68,6 +69,9 @@ if [ ! -f "$OUT/initramfs.cpio" ] || [ "$0" -nt "$OUT/initramfs.cpio" ]; then
 /bin/busybox mount -t proc proc /proc
 echo "KQVM-LINUX-MARKER cpus $(/bin/busybox grep -c ^processor /proc/cpuinfo)"
 /bin/busybox cat /proc/interrupts
+if /bin/busybox grep -qw kqvm.reboot /proc/cmdline; then
+    /bin/busybox reboot -f
+fi
 /bin/busybox poweroff -f
 INIT
     chmod 755 "$OUT/root/init"

@@ -35,7 +35,8 @@ for bin in "$@"; do
 done
 
 # Suites that print PASS/FAIL/SKIP lines themselves.
-for suite in tests/cli.sh tests/configs/run.sh tests/guest/run.sh tests/make-run.sh tests/arm64/run.sh; do
+for suite in tests/cli.sh tests/configs/run.sh tests/guest/run.sh tests/linux/run.sh tests/make-run.sh \
+    tests/arm64/run.sh; do
     "$suite" >"$tmp/lines" 2>&1 || grep -q '^FAIL' "$tmp/lines" ||
         echo "FAIL $suite: exited with an error" >>"$tmp/lines"
     tally "$tmp/lines"
