@@ -204,7 +204,7 @@ static uint64_t build_fadt(struct acpi_builder *b, const struct vm_spec *vm, uin
         return 0;
     header(t, "FACP", LEN, 6);
     bool legacy = !vm->vars[VAR_LEGACY_FREE].b;
-    bool kbd = first_of(vm, "pckeyboard") != NULL;
+    const struct vdev_spec *kbd = first_of(vm, "pckeyboard");
     /* the 64-bit addresses only: ACPI wants FIRMWARE_CTRL zero when X_FIRMWARE_CTRL is set */
     put32(t + 40, (uint32_t)dsdt);
     put16(t + 46, 9);  /* SCI_INT: nothing raises it; SMI_CMD 0: always in ACPI mode */
@@ -226,7 +226,7 @@ static uint64_t build_fadt(struct acpi_builder *b, const struct vm_spec *vm, uin
     uint32_t flags = 1u << 0 | 1u << 2 | 1u << 4 | 1u << 5;
     if (kbd) {
         flags |= 1u << 10;
-        gas(t + 116, 1, 8, 1, KBD_CMD);
+        gas(t + 116, 1, 8, 1, kbd->loc.addr + KBD_CMD - KBD_DATA); /* its command port */
         t[128] = 0xfe;
     }
     put32(t + 112, flags);
