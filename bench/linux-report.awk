@@ -18,7 +18,7 @@ END {
         k = order[i]
         printf "  %-30s %11.0f ms %11.0f ms\n", label[k], median("marker " k), median("exit " k)
     }
-    for (i = 2; i <= 3; i++) {
+    for (i = 2; i <= 3 && nruns["marker qemu"]; i++) {
         k = order[i]
         printf "  ratio %s/baseline (time): to marker %.2f, to exit %.2f\n", k,
                median("marker " k) / median("marker qemu"), median("exit " k) / median("exit qemu")
