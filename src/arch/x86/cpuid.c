@@ -22,9 +22,6 @@ struct cpuid_deny {
 };
 
 #define BIT(n) (1u << (n))
-#define CPUID_HV_BASE 0x40000000u   /* KVM's signature and the highest hypervisor leaf */
-#define CPUID_HV_TIMING 0x40000010u
-#define KVM_APIC_TIMER_KHZ 1000000u /* KVM's local APIC timer counts nanoseconds */
 
 static const struct cpuid_deny deny[] = {
     /* leaf 1: FMA, CX16, XSAVE, OSXSAVE, AVX, F16C */
@@ -74,35 +71,13 @@ static void apply_policy(struct kvm_cpuid_entry2 *e, unsigned apic_id, unsigned 
     }
 }
 
-/* Leaf 0x40000010, the hypervisor timing leaf (VMware's, which QEMU offers
- * too): EAX the TSC frequency in kHz, EBX the local APIC timer's in kHz
- * (KVM's counts at 1 GHz). Guests that read it need not calibrate the TSC
- * against a timer device, which a busy or nested host makes unreliable.
- * Left out when KVM does not know the TSC frequency. */
-static void add_timing_leaf(struct vcpu *v, struct kvm_cpuid2 *c)
-{
-    int khz = ioctl(v->fd, KVM_GET_TSC_KHZ, 0);
-    struct kvm_cpuid_entry2 *max = NULL;
-    for (unsigned i = 0; i < c->nent; i++)
-        if (c->entries[i].function == CPUID_HV_BASE)
-            max = &c->entries[i];
-    if (khz <= 0 || !max)
-        return;
-    if (max->eax < CPUID_HV_TIMING)
-        max->eax = CPUID_HV_TIMING;
-    c->entries[c->nent++] = (struct kvm_cpuid_entry2){ .function = CPUID_HV_TIMING,
-                                                       .eax = (uint32_t)khz,
-                                                       .ebx = KVM_APIC_TIMER_KHZ };
-}
-
 bool x86_cpuid_init(struct vcpu *v)
 {
     struct vm *vm = v->vm;
     unsigned n = 128;
     struct kvm_cpuid2 *c = NULL;
     for (;;) {
-        /* one entry more than KVM may fill: the timing leaf */
-        c = calloc(1, sizeof(*c) + (n + 1) * sizeof(c->entries[0]));
+        c = calloc(1, sizeof(*c) + n * sizeof(c->entries[0]));
         if (!c)
             return false;
         c->nent = n;
@@ -117,7 +92,6 @@ bool x86_cpuid_init(struct vcpu *v)
     }
     for (unsigned i = 0; i < c->nent; i++)
         apply_policy(&c->entries[i], v->index, vm->spec->ncpus);
-    add_timing_leaf(v, c);
     bool ok = kvm_ioctl_checked(v->fd, KVM_SET_CPUID2, c, "KVM_SET_CPUID2") == 0;
     free(c);
     return ok;
