@@ -4,7 +4,7 @@
  * periodic comparators, edge and level interrupts with the status register,
  * 32-bit mode, routing that only the configuration decides, Linux's periodic
  * programming sequence, the 100 kHz cap, and hostile accesses. */
-#include "unit.h"
+#include "vdev_rig.h"
 
 #include "irq/chip.h"
 #include "vdev/vdev_ctx.h"
@@ -70,24 +70,14 @@ static struct rig *rig(const char *config)
         fail_msg("configuration refused:\n%s", r->cfg->msgs);
     assert_true(event_init(&r->loop));
     assert_true(irq_chip_init(&r->chip, "test", MAX_TIMERS, &chip_ops, r));
-    const struct vdev_spec *spec = NULL;
-    for (unsigned i = 0; i < r->cfg->f.vm.nvdevs && !spec; i++)
-        if (!strcmp(r->cfg->f.vm.vdevs[i].type->name, "hpet"))
-            spec = &r->cfg->f.vm.vdevs[i];
-    assert_non_null(spec);
+    const struct vdev_spec *spec = rig_find_vdev(r->cfg, "hpet");
     /* timer k's line on the fake chip's pin k */
     for (unsigned k = 0; k < spec->nintr; k++) {
         assert_true(irq_line_connect(&r->line[k], &r->chip, k));
         r->lines[k] = &r->line[k];
     }
     r->want_pin = -1;
-    r->ctx = (struct vdev_ctx){ .spec = spec, .vm_spec = &r->cfg->f.vm, .loop = &r->loop,
-                                .irq = r->lines };
-    log_ctx_for(&r->ctx.log, "vdev hpet", NULL, 0);
-    r->m = spec->type->model;
-    assert_non_null(r->m);
-    r->dev = r->m->create(&r->ctx);
-    assert_non_null(r->dev);
+    r->dev = rig_create_vdev(&r->ctx, r->cfg, spec, "vdev hpet", &r->loop, r->lines, &r->m);
     return r;
 }
 

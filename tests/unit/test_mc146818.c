@@ -4,7 +4,7 @@
  * each update, periodic (all rates), update-ended and alarm interrupts with
  * register C's read-to-clear, flags without a line, NVRAM, `reg` presets, and
  * hostile accesses. Some tests wait for second boundaries (a few seconds). */
-#include "unit.h"
+#include "vdev_rig.h"
 
 #include "irq/chip.h"
 #include "vdev/vdev_ctx.h"
@@ -70,18 +70,8 @@ static struct rig *rig(const char *config)
     assert_true(irq_chip_init(&r->chip, "test", 1, &chip_ops, r));
     assert_true(irq_line_connect(&r->line, &r->chip, 0));
     r->lines[0] = &r->line;
-    const struct vdev_spec *spec = NULL;
-    for (unsigned i = 0; i < r->cfg->f.vm.nvdevs && !spec; i++)
-        if (!strcmp(r->cfg->f.vm.vdevs[i].type->name, "mc146818"))
-            spec = &r->cfg->f.vm.vdevs[i];
-    assert_non_null(spec);
-    r->ctx = (struct vdev_ctx){ .spec = spec, .vm_spec = &r->cfg->f.vm, .loop = &r->loop,
-                                .irq = r->lines };
-    log_ctx_for(&r->ctx.log, "vdev mc146818", NULL, 0);
-    r->m = spec->type->model;
-    assert_non_null(r->m);
-    r->dev = r->m->create(&r->ctx);
-    assert_non_null(r->dev);
+    const struct vdev_spec *spec = rig_find_vdev(r->cfg, "mc146818");
+    r->dev = rig_create_vdev(&r->ctx, r->cfg, spec, "vdev mc146818", &r->loop, r->lines, &r->m);
     return r;
 }
 
